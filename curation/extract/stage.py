@@ -1,0 +1,60 @@
+"""The `extract` stage: size guard, hard time limit, trafilatura, empty-result check.
+
+Drop reasons:
+- `no_html`: neither html nor text on the document (text-only inputs such as WET pass through).
+- `html_too_large`: the UTF-8 html exceeds `max_html_bytes`.
+- `extract_timeout`: the extractor ran past `timeout_s` and its worker process was killed.
+- `no_content`: the extractor found less than `min_text_chars` of main text.
+"""
+
+from __future__ import annotations
+
+from curation.config import ExtractConfig
+from curation.document import Document
+from curation.extract.trafilatura_text import extract_text
+from curation.isolation import CallTimeout, IsolatedFunction
+from curation.stage import Drop, Outcome, Stage
+
+_TARGET = "curation.extract.trafilatura_text:extract_text"
+
+
+class ExtractStage(Stage):
+    name = "extract"
+
+    def __init__(self, config: ExtractConfig) -> None:
+        self.config = config
+        self._isolated: IsolatedFunction | None = None
+
+    def setup(self) -> None:
+        if self.config.isolation == "subprocess" and self._isolated is None:
+            self._isolated = IsolatedFunction(_TARGET, self.config.timeout_s)
+
+    def teardown(self) -> None:
+        if self._isolated is not None:
+            self._isolated.close()
+            self._isolated = None
+
+    def process(self, doc: Document) -> Outcome:
+        if doc.html is None:
+            return doc if doc.text else Drop("no_html")
+        size = len(doc.html.encode("utf-8", "surrogatepass"))
+        if size > self.config.max_html_bytes:
+            return Drop("html_too_large", f"{size} bytes")
+        try:
+            text = self._extract(doc.html, doc.url)
+        except CallTimeout:
+            return Drop("extract_timeout", f">{self.config.timeout_s:g}s")
+        text = (text or "").strip()
+        if len(text) < self.config.min_text_chars:
+            return Drop("no_content")
+        return doc.replace(html=None, text=text)
+
+    def _extract(self, html: str, url: str) -> str | None:
+        if self.config.isolation == "subprocess":
+            self.setup()
+            assert self._isolated is not None
+            return self._isolated(html, url, self.config.include_tables)
+        return extract_text(html, url, self.config.include_tables)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"config": self.config, "_isolated": None}

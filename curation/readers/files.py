@@ -1,0 +1,95 @@
+"""Open input files through fsspec (local, gs://, s3://, ...) and dispatch on their format.
+
+The format comes from the file name (`.warc.gz`, `.arc.gz`, `.warc.wet.gz`, `.jsonl.zst`,
+`.parquet`, ...) unless the config names one. JSONL rows and Parquet rows carry Document fields
+(`url` required; `html` and/or `text`); their `source.offset` is the row number in the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+import fsspec
+import pyarrow.parquet as pq
+
+from curation.document import DocumentFieldError, from_dict, stable_id
+from curation.readers.base import ReadError, ReadResult
+from curation.readers.warc import iter_warc_records
+
+_SUFFIXES = (
+    (".warc.wet.gz", "wet"), (".wet.gz", "wet"), (".wet", "wet"),
+    (".warc.wat.gz", "wat"), (".wat.gz", "wat"), (".wat", "wat"),
+    (".warc.gz", "warc"), (".warc", "warc"),
+    (".arc.gz", "arc"), (".arc", "arc"),
+    (".jsonl.gz", "jsonl"), (".jsonl.zst", "jsonl"), (".jsonl", "jsonl"),
+    (".json.gz", "jsonl"), (".json.zst", "jsonl"),
+    (".parquet", "parquet"),
+)
+FORMATS = frozenset(name for _, name in _SUFFIXES)
+_PARQUET_BATCH_ROWS = 256
+
+
+class UnknownFormatError(ValueError):
+    pass
+
+
+def detect_format(path: str) -> str:
+    name = PurePosixPath(path).name.lower()
+    for suffix, fmt in _SUFFIXES:
+        if name.endswith(suffix):
+            return fmt
+    known = ", ".join(suffix for suffix, _ in _SUFFIXES)
+    raise UnknownFormatError(f"cannot tell the format of {path!r}; known suffixes: {known}")
+
+
+def read_path(path: str, fmt: str = "auto", max_body_bytes: int = 10_000_000) -> Iterator[ReadResult]:
+    """Every record of the file at `path` as ReadResults, in file order."""
+    fmt = detect_format(path) if fmt == "auto" else fmt
+    try:
+        opened = fsspec.open(path, "rb", compression="infer" if fmt == "jsonl" else None)
+        stream = opened.open()
+    except Exception as exc:
+        yield ReadError(path, 0, type(exc).__name__, str(exc)[:500])
+        return
+    with stream:
+        if fmt in {"warc", "arc", "wet", "wat"}:
+            yield from iter_warc_records(stream, path, max_body_bytes)
+        elif fmt == "jsonl":
+            yield from _iter_jsonl(stream, path)
+        else:
+            yield from _iter_parquet(stream, path)
+
+
+def _iter_jsonl(stream, path: str) -> Iterator[ReadResult]:  # noqa: ANN001
+    line_no = 0
+    try:
+        for line_no, line in enumerate(stream):  # noqa: B007 - line_no is read after the loop
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise DocumentFieldError(f"a JSONL row must be an object, got {type(row).__name__}")
+                yield from_dict(row, default_id=stable_id(PurePosixPath(path).name, str(line_no)),
+                                source_file=path, source_offset=line_no)
+            except (ValueError, KeyError, TypeError) as exc:
+                yield ReadError(path, line_no, type(exc).__name__, str(exc)[:500])
+    except Exception as exc:  # a truncated .gz or .zst stream
+        yield ReadError(path, line_no, type(exc).__name__, str(exc)[:500])
+
+
+def _iter_parquet(stream, path: str) -> Iterator[ReadResult]:  # noqa: ANN001
+    row_no = 0
+    try:
+        for batch in pq.ParquetFile(stream).iter_batches(batch_size=_PARQUET_BATCH_ROWS):
+            for row in batch.to_pylist():
+                try:
+                    yield from_dict(row, default_id=stable_id(PurePosixPath(path).name, str(row_no)),
+                                    source_file=path, source_offset=row_no)
+                except (ValueError, KeyError, TypeError) as exc:
+                    yield ReadError(path, row_no, type(exc).__name__, str(exc)[:500])
+                row_no += 1
+    except Exception as exc:
+        yield ReadError(path, row_no, type(exc).__name__, str(exc)[:500])

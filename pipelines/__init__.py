@@ -1,0 +1,1 @@
+"""Apache Beam: one thin PTransform per stage over `curation/`, I/O, the graph and the CLI."""

@@ -1,0 +1,204 @@
+"""`curate`: the command line.
+
+    curate run   [--config FILE] [--input PATHS...] [--output DIR] [--runner direct|dataflow]
+                 [--workers N] [--dry-run --job-json FILE] [Dataflow and Beam flags...]
+    curate stage NAME --input IN.jsonl --output OUT.jsonl [--keep-dropped] [--config FILE]
+
+`run` with no arguments processes the bundled sample into ./out. Flags that `curate` does not know
+are passed to Beam's PipelineOptions unchanged. `stage` runs one stage in this process over JSONL
+rows of Document fields, for debugging and evaluation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from curation.config import Config, ConfigError, load_config, with_overrides
+from curation.document import Document, to_json_dict
+from curation.stage import Dropped, Failure, run_stage
+
+STAGE_NAMES = ("url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup",
+               "line_dedup", "heuristics", "classify", "mix")
+_NOT_YET = {"url_safety": 4, "pii": 4, "minhash_dedup": 5, "line_dedup": 5, "heuristics": 6,
+            "classify": 7, "mix": 8}
+_DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
+                   "sdk_container_image", "job_name", "machine_type", "max_num_workers")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "stage" and extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        config = _config(args)
+        if args.command == "run":
+            return _run(args, config, extra)
+        return _stage(args, config)
+    except ConfigError as exc:
+        print(f"curate: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="curate", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the pipeline (default: bundled sample into ./out)")
+    run.add_argument("--config", help="YAML config file (default: built-in defaults)")
+    run.add_argument("--input", nargs="+", help="input files, directories or globs")
+    run.add_argument("--output", help="output directory (local, gs:// or s3://)")
+    run.add_argument("--runner", choices=("direct", "dataflow"))
+    run.add_argument("--workers", type=int, help="local worker processes (multi_processing mode)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="Dataflow only: build the job description offline, do not submit")
+    run.add_argument("--job-json", default="dataflow_job.json",
+                     help="where --dry-run writes the job description (default: %(default)s)")
+    for flag in _DATAFLOW_FLAGS:
+        run.add_argument(f"--{flag}", help=argparse.SUPPRESS)
+
+    stage = commands.add_parser("stage", help="run one stage over a JSONL file of documents")
+    stage.add_argument("name", choices=STAGE_NAMES)
+    stage.add_argument("--input", required=True, help="JSONL rows with Document fields")
+    stage.add_argument("--output", required=True, help="JSONL of kept (and dropped) rows")
+    stage.add_argument("--keep-dropped", action="store_true",
+                       help="also write dropped rows, with dropped_reason and dropped_detail")
+    stage.add_argument("--config", help="YAML config file (its stages section is used)")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    overrides: dict[str, Any] = {}
+    if args.command == "run":
+        if args.input:
+            overrides["input.paths"] = list(args.input)
+        if args.output:
+            overrides["output.dir"] = args.output
+        if args.runner:
+            overrides["runner.name"] = args.runner
+        if args.workers:
+            overrides["runner.direct.num_workers"] = args.workers
+            overrides["runner.direct.running_mode"] = (
+                "multi_processing" if args.workers > 1 else "in_memory")
+        for flag in _DATAFLOW_FLAGS:
+            if getattr(args, flag) is not None:
+                overrides[f"runner.dataflow.{flag}"] = getattr(args, flag)
+    return with_overrides(config, overrides) if overrides else config
+
+
+def _run(args: argparse.Namespace, config: Config, extra: list[str]) -> int:
+    from pipelines.run import InputError, run
+
+    if args.dry_run:
+        if config.runner.name != "dataflow":
+            print("curate: --dry-run builds a Dataflow job; add --runner dataflow", file=sys.stderr)
+            return 2
+        from pipelines.dataflow import write_job_description
+
+        path = write_job_description(config, extra, args.job_json)
+        print(f"wrote the Dataflow job description to {path}")
+        return 0
+    try:
+        summary = run(config, extra)
+    except InputError as exc:
+        print(f"curate: {exc}", file=sys.stderr)
+        return 2
+    _print_summary(summary.stats, summary.manifest, summary.output_dir)
+    return 0
+
+
+def _print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: str) -> None:
+    print(f"{'stage':<12}{'seen':>9}{'kept':>9}{'dropped':>9}{'errors':>8}")
+    for name in stats["order"]:
+        s = stats["stages"][name]
+        print(f"{name:<12}{s['seen']:>9}{s['kept']:>9}{sum(s['dropped'].values()):>9}"
+              f"{sum(s['errors'].values()):>8}")
+    for category, totals in manifest["categories"].items():
+        print(f"  {category}: {totals['docs']} docs, {totals['text_bytes']} text bytes, "
+              f"{totals['shards']} shard(s)")
+    print(f"wrote {output_dir} in {stats['elapsed_s']}s; accounting reconciled: "
+          f"{stats['reconciled']}")
+
+
+def _stage(args: argparse.Namespace, config: Config) -> int:
+    if args.name in _NOT_YET:
+        print(f"curate: stage {args.name!r} is not implemented yet (issue #{_NOT_YET[args.name]})",
+              file=sys.stderr)
+        return 2
+    from curation.readers import ReadError, read_path
+
+    docs: list[Document] = []
+    failures: list[dict[str, Any]] = []
+    for item in read_path(args.input, "jsonl"):
+        if isinstance(item, Document):
+            docs.append(item)
+        elif isinstance(item, ReadError):
+            failures.append({"line": item.offset, "error_type": item.error_type,
+                             "message": item.message})
+    rows_read = len(docs) + len(failures)
+    counts: Counter[str] = Counter()
+    with open(args.output, "w", encoding="utf-8") as out:
+        for result in _stage_results(args.name, config, docs):
+            row = _stage_row(result, args.keep_dropped, counts, failures)
+            if row is not None:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if failures:
+        errors_path = Path(args.output).with_suffix(".errors.jsonl")
+        errors_path.write_text("".join(json.dumps(f) + "\n" for f in failures), encoding="utf-8")
+        print(f"{len(failures)} error(s) written to {errors_path}", file=sys.stderr)
+    summary = ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+    print(f"{args.name}: read {rows_read} rows; "
+          f"{summary}; errors={len(failures)}", file=sys.stderr)
+    return 0
+
+
+def _stage_results(name: str, config: Config, docs: list[Document]) -> Iterator[Any]:
+    if name == "url_dedup":
+        from curation.dedup.url import UrlDedup
+
+        yield from UrlDedup().run_in_memory(docs)
+        return
+    from pipelines.graph import per_document_stages
+
+    stage = next(s for s in per_document_stages(_enabled(config, name)) if s.name == name)
+    stage.setup()
+    try:
+        for doc in docs:
+            yield run_stage(stage, doc)
+    finally:
+        stage.teardown()
+
+
+def _enabled(config: Config, name: str) -> Config:
+    return with_overrides(config, {f"stages.{name}.enabled": True})
+
+
+def _stage_row(
+    result: Document | Dropped | Failure, keep_dropped: bool, counts: Counter[str],
+    failures: list[dict[str, Any]],
+) -> dict[str, Any] | None:
+    if isinstance(result, Document):
+        counts["kept"] += 1
+        return to_json_dict(result)
+    if isinstance(result, Dropped):
+        counts[f"dropped.{result.drop.reason}"] += 1
+        if not keep_dropped:
+            return None
+        return {**to_json_dict(result.doc), "dropped_reason": result.drop.reason,
+                "dropped_detail": result.drop.detail}
+    failures.append({"id": result.doc.id, "url": result.doc.url, "error_type": result.error_type,
+                     "message": result.message})
+    return None
+
+
+
+
+if __name__ == "__main__":
+    sys.exit(main())

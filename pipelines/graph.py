@@ -1,0 +1,73 @@
+"""The pipeline graph, top to bottom in the order of Llama 3 section 3.1.1 (cheap stages first).
+
+    read        input files -> Documents            # Output: pages with html (or text)
+    url_dedup   newest fetch per normalised URL     # Output: one document per URL
+    extract     html -> main text (trafilatura)     # Output: documents with text, html cleared
+    langid      fastText lid.176 -> lang, score     # Output: documents with a confident language
+    write       Parquet shards per category         # Output: shards/<category>/part-*.parquet
+
+Every stage's dropped documents feed a bounded audit sample and its failures feed the dead-letter
+files. Stages that later issues add (url_safety, pii, dedup, heuristics, classify, mix) slot into
+`per_document_stages` or beside `UrlDedup` in the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import apache_beam as beam
+
+from curation.config import Config
+from curation.extract.stage import ExtractStage
+from curation.langid.stage import LangIdStage
+from curation.stage import Stage
+from pipelines.read import ReadDocuments
+from pipelines.stage_transform import ApplyStage
+from pipelines.url_dedup import UrlDedup
+from pipelines.write import WriteDeadLetters, WriteDroppedSamples, WriteShards
+
+
+def per_document_stages(config: Config) -> list[Stage]:
+    stages: list[Stage] = []
+    if config.stages.extract.enabled:
+        stages.append(ExtractStage(config.stages.extract))
+    if config.stages.langid.enabled:
+        stages.append(LangIdStage(config.stages.langid))
+    return stages
+
+
+def stage_order(config: Config) -> list[str]:
+    """The stages a run with `config` passes documents through, in order (for stats)."""
+    names = ["read"]
+    if config.stages.url_dedup.enabled:
+        names.append("url_dedup")
+    names += [stage.name for stage in per_document_stages(config)]
+    return [*names, "write"]
+
+
+def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str]) -> None:
+    out = config.output.dir
+    head = config.output.error_text_head_chars
+    read = pipeline | ReadDocuments(
+        inputs, config.input.format, config.input.max_record_bytes, head
+    )
+    docs, dropped, errors = read.kept, [read.dropped], [read.errors]
+
+    if config.stages.url_dedup.enabled:
+        deduped = docs | UrlDedup()
+        docs = deduped.kept
+        dropped.append(deduped.dropped)
+
+    for stage in per_document_stages(config):
+        result = docs | ApplyStage(stage, head)
+        docs = result.kept
+        dropped.append(result.dropped)
+        errors.append(result.errors)
+
+    _ = docs | WriteShards(out, config.output.docs_per_shard)
+    _ = (
+        dropped
+        | "AllDropped" >> beam.Flatten()
+        | WriteDroppedSamples(out, config.output.dropped_samples_per_reason)
+    )
+    _ = errors | "AllErrors" >> beam.Flatten() | WriteDeadLetters(out)

@@ -1,0 +1,98 @@
+"""`ReadDocuments`: input patterns to Documents, as the accounted `read` stage.
+
+Patterns are expanded on the workers (so a Dataflow job can be built offline), files are spread
+with a Reshuffle, and each file is read by one worker, in file order. Every WARC record, JSONL line
+or Parquet row is `seen` once and then kept, dropped (non-page records, non-200, non-HTML, ...) or
+sent to errors (a truncated gzip ends the file with a dead letter naming the offset).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import apache_beam as beam
+import fsspec
+from apache_beam import pvalue
+
+from curation.audit import dead_letter
+from curation.document import Document
+from curation.readers import Dropped, ReadError, detect_format, read_path
+from pipelines.counters import StageCounters
+from pipelines.stage_transform import DROPPED, ERRORS, StageResult
+
+STAGE = "read"
+
+
+def expand_pattern(pattern: str) -> list[str]:
+    """The files a path, directory or glob names, sorted; directories are searched recursively
+    for files of a known format."""
+    fs, _, (root,) = fsspec.get_fs_token_paths(pattern)
+    protocol = pattern.split("://", 1)[0] + "://" if "://" in pattern else ""
+    if fs.isdir(root):
+        candidates = [path for path in fs.find(root) if _has_known_format(path)]
+    else:
+        candidates = fs.glob(root) if any(ch in root for ch in "*?[") else [root]
+    return sorted(path if path.startswith(protocol) else protocol + path for path in candidates)
+
+
+def _has_known_format(path: str) -> bool:
+    try:
+        detect_format(path)
+    except ValueError:
+        return False
+    return True
+
+
+class _ReadFileFn(beam.DoFn):
+    def __init__(self, fmt: str, max_record_bytes: int, text_head_chars: int) -> None:
+        self._fmt = fmt
+        self._max_record_bytes = max_record_bytes
+        self._text_head_chars = text_head_chars
+        self._counters: StageCounters | None = None
+
+    def setup(self) -> None:
+        self._counters = StageCounters(STAGE)
+
+    def process(self, path: str) -> Iterator[Any]:
+        counters = self._counters
+        assert counters is not None
+        counters.inc("files")
+        for result in read_path(path, self._fmt, self._max_record_bytes):
+            counters.seen()
+            if isinstance(result, Document):
+                counters.kept()
+                yield result
+            elif isinstance(result, Dropped):
+                counters.dropped(result.drop.reason)
+                yield pvalue.TaggedOutput(DROPPED, (STAGE, result))
+            else:
+                assert isinstance(result, ReadError)
+                counters.error(result.error_type)
+                yield pvalue.TaggedOutput(
+                    ERRORS, dead_letter(STAGE, result, self._text_head_chars)
+                )
+
+
+class ReadDocuments(beam.PTransform):
+    def __init__(
+        self, patterns: Sequence[str], fmt: str = "auto", max_record_bytes: int = 10_000_000,
+        text_head_chars: int = 500,
+    ) -> None:
+        super().__init__(label=STAGE)
+        self._patterns = list(patterns)
+        self._fmt = fmt
+        self._max_record_bytes = max_record_bytes
+        self._text_head_chars = text_head_chars
+
+    def expand(self, pbegin: pvalue.PBegin) -> StageResult:
+        outputs = (
+            pbegin
+            | "Patterns" >> beam.Create(self._patterns)
+            | "ExpandPatterns" >> beam.FlatMap(expand_pattern)
+            | "SpreadFiles" >> beam.Reshuffle()
+            | "ReadRecords" >> beam.ParDo(
+                _ReadFileFn(self._fmt, self._max_record_bytes, self._text_head_chars)
+            ).with_outputs(DROPPED, ERRORS, main="kept")
+        )
+        return StageResult(outputs.kept, outputs[DROPPED], outputs[ERRORS])

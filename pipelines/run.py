@@ -1,0 +1,126 @@
+"""Run the pipeline: resolve inputs and options, execute, then write `stats.json` and
+`manifest.json` and check that every document is accounted for.
+
+Local runs use Beam's DirectRunner (`in_memory`, or `multi_processing` with one process per core).
+Dataflow runs use the same graph; `dry_run=True` builds the full job description offline instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from curation.config import Config
+from curation.sample_data import SAMPLE_DIR
+from pipelines.graph import build_pipeline, stage_order
+from pipelines.provenance import provenance
+from pipelines.read import expand_pattern
+from pipelines.stats import build_stats, check_accounting, counters_from_result
+from pipelines.write import join_path, write_bytes
+
+_RUN_OUTPUTS = ("shards", "dropped", "errors", "stats.json", "manifest.json")
+
+
+class InputError(ValueError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSummary:
+    output_dir: str
+    stats: dict[str, Any]
+    manifest: dict[str, Any]
+
+
+def resolve_inputs(config: Config) -> list[str]:
+    """The input patterns: configured ones, or the bundled sample. Local patterns must match."""
+    patterns = list(config.input.paths) or [str(SAMPLE_DIR)]
+    for pattern in patterns:
+        if "://" in pattern:
+            continue
+        if not expand_pattern(pattern):
+            raise InputError(f"no input files match {pattern!r}")
+    return patterns
+
+
+def beam_options(config: Config, extra_args: Sequence[str] = ()) -> PipelineOptions:
+    runner = config.runner
+    if runner.name == "direct":
+        args = [
+            "--runner=DirectRunner",
+            f"--direct_num_workers={runner.direct.num_workers}",
+            f"--direct_running_mode={runner.direct.running_mode}",
+        ]
+    else:
+        args = ["--runner=DataflowRunner", "--sdk_location=container"]
+        for field, value in runner.dataflow.model_dump().items():
+            if value is not None:
+                args.append(f"--{field}={value}")
+    return PipelineOptions([*args, *extra_args], save_main_session=False)
+
+
+def clear_previous_outputs(output_dir: str) -> None:
+    """Remove what an earlier run wrote, so stale shards never mix with new ones."""
+    for name in _RUN_OUTPUTS:
+        path = join_path(output_dir, name)
+        if FileSystems.exists(path):
+            FileSystems.delete([path])
+
+
+def run(config: Config, extra_args: Sequence[str] = ()) -> RunSummary:
+    """Run to completion and write stats and manifest; raises AccountingError if they disagree."""
+    inputs = resolve_inputs(config)
+    output_dir = config.output.dir
+    clear_previous_outputs(output_dir)
+    started = time.time()
+    pipeline = beam.Pipeline(options=beam_options(config, extra_args))
+    build_pipeline(pipeline, config, inputs)
+    result = pipeline.run()
+    result.wait_until_finish()
+    stats = build_stats(counters_from_result(result), stage_order(config))
+    stats["elapsed_s"] = round(time.time() - started, 2)
+    write_bytes(join_path(output_dir, "stats.json"), _json(stats))
+    manifest = build_manifest(config, inputs, output_dir, stats)
+    write_bytes(join_path(output_dir, "manifest.json"), _json(manifest))
+    check_accounting(stats)
+    return RunSummary(output_dir, stats, manifest)
+
+
+def build_manifest(
+    config: Config, inputs: Sequence[str], output_dir: str, stats: dict[str, Any]
+) -> dict[str, Any]:
+    index_path = join_path(output_dir, "shards", "index.json")
+    shards: list[dict[str, Any]] = []
+    if FileSystems.exists(index_path):
+        with FileSystems.open(index_path) as handle:
+            shards = json.loads(handle.read().decode("utf-8"))
+    categories: dict[str, dict[str, int]] = {}
+    for shard in shards:
+        totals = categories.setdefault(shard["category"], {"docs": 0, "text_bytes": 0,
+                                                           "file_bytes": 0, "shards": 0})
+        totals["docs"] += shard["docs"]
+        totals["text_bytes"] += shard["text_bytes"]
+        totals["file_bytes"] += shard["file_bytes"]
+        totals["shards"] += 1
+    return {
+        "inputs": list(inputs),
+        "records_read": stats["stages"]["read"]["seen"],
+        "docs_written": sum(c["docs"] for c in categories.values()),
+        "text_bytes_written": sum(c["text_bytes"] for c in categories.values()),
+        "categories": dict(sorted(categories.items())),
+        "shards": shards,
+        "reconciled": stats["reconciled"],
+        "config": config.model_dump(mode="json"),
+        "provenance": provenance(),
+    }
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,66 @@
+"""`stats.json` from a finished pipeline's metrics, and the accounting check.
+
+Two invariants must hold, or the run fails loudly (`AccountingError`):
+- within a stage: seen = kept + sum(dropped.*) + sum(error.*);
+- between stages: what one stage kept is what the next one saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from apache_beam.metrics.metric import MetricsFilter
+
+from pipelines.counters import NAMESPACE_PREFIX
+
+
+class AccountingError(RuntimeError):
+    """Documents were lost or invented between counters: the run's output cannot be trusted."""
+
+
+def counters_from_result(result: Any) -> dict[str, dict[str, int]]:
+    """{stage: {counter name: value}} from a PipelineResult's committed (else attempted) metrics."""
+    counters: dict[str, dict[str, int]] = {}
+    for metric in result.metrics().query(MetricsFilter())["counters"]:
+        namespace = metric.key.metric.namespace
+        if not namespace.startswith(NAMESPACE_PREFIX):
+            continue
+        value = metric.committed if metric.committed is not None else metric.attempted
+        stage = counters.setdefault(namespace.removeprefix(NAMESPACE_PREFIX), {})
+        name = metric.key.metric.name
+        stage[name] = stage.get(name, 0) + int(value or 0)
+    return counters
+
+
+def build_stats(counters: Mapping[str, Mapping[str, int]], order: Sequence[str]) -> dict[str, Any]:
+    stages: dict[str, Any] = {}
+    problems: list[str] = []
+    previous_kept: int | None = None
+    previous_name = ""
+    for name in order:
+        raw = counters.get(name, {})
+        dropped = {k.removeprefix("dropped."): v for k, v in sorted(raw.items())
+                   if k.startswith("dropped.")}
+        errors = {k.removeprefix("error."): v for k, v in sorted(raw.items())
+                  if k.startswith("error.")}
+        seen, kept = raw.get("seen", 0), raw.get("kept", 0)
+        balanced = seen == kept + sum(dropped.values()) + sum(errors.values())
+        if not balanced:
+            problems.append(f"{name}: seen {seen} != kept {kept} + dropped "
+                            f"{sum(dropped.values())} + errors {sum(errors.values())}")
+        if previous_kept is not None and previous_kept != seen:
+            problems.append(f"{previous_name} kept {previous_kept} but {name} saw {seen}")
+        other = {k: v for k, v in sorted(raw.items())
+                 if k not in {"seen", "kept"} and not k.startswith(("dropped.", "error."))}
+        stages[name] = {"seen": seen, "kept": kept, "dropped": dropped, "errors": errors,
+                        "balanced": balanced, **({"other": other} if other else {})}
+        previous_kept, previous_name = kept, name
+    return {"order": list(order), "stages": stages, "reconciled": not problems,
+            "problems": problems}
+
+
+def check_accounting(stats: Mapping[str, Any]) -> None:
+    if not stats["reconciled"]:
+        raise AccountingError("document accounting does not reconcile:\n  "
+                              + "\n  ".join(stats["problems"]))

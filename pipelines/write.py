@@ -1,0 +1,194 @@
+"""Writers: Parquet shards, the dropped-document audit sample, and dead letters.
+
+All three are deterministic, so a rerun or a retried bundle rewrites the same bytes to the same
+names, whatever the runner or worker count:
+
+- shards: each document goes to shard `hash(id) % n` of its category, where `n` follows from the
+  category's document count (a side input) and `output.docs_per_shard`; a shard is sorted by id
+  before it is written. Files are `shards/<category>/part-XXXXX-of-YYYYY.parquet`.
+- dropped samples: `Top.SmallestPerKey` by a hash of the id keeps a bounded, stable sample per
+  stage and reason in `dropped/<stage>/<reason>.jsonl`.
+- dead letters: spread over `_ERROR_PARTS` files per stage by a hash of the record, each sorted.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import apache_beam as beam
+import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from curation.audit import dropped_sample
+from curation.categories import category_of
+from curation.document import ARROW_SCHEMA, Document, stable_id, to_row
+from curation.stage import Dropped
+from pipelines.counters import StageCounters
+
+SHARD_SCHEMA = pa.schema([field for field in ARROW_SCHEMA if field.name != "html"])
+STAGE = "write"
+_ERROR_PARTS = 8
+
+
+def join_path(*parts: str) -> str:
+    return FileSystems.join(*parts)
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    with FileSystems.create(path) as handle:
+        handle.write(data)
+
+
+def _bucket(value: str, buckets: int) -> int:
+    return int(stable_id(value)[:12], 16) % buckets
+
+
+class _AssignShardFn(beam.DoFn):
+    def __init__(self, docs_per_shard: int) -> None:
+        self._docs_per_shard = docs_per_shard
+
+    def setup(self) -> None:
+        self._counters = StageCounters(STAGE)
+
+    def process(self, item: tuple[str, Document], counts: dict[str, int]) -> Iterator[Any]:
+        category, doc = item
+        self._counters.seen()
+        num_shards = max(1, math.ceil(counts[category] / self._docs_per_shard))
+        row = to_row(doc)
+        del row["html"]
+        yield (category, _bucket(doc.id, num_shards), num_shards), row
+
+
+class _WriteShardFn(beam.DoFn):
+    def __init__(self, output_dir: str) -> None:
+        self._output_dir = output_dir
+
+    def setup(self) -> None:
+        self._counters = StageCounters(STAGE)
+
+    def process(self, item: tuple[tuple[str, int, int], Iterable[dict[str, Any]]]) -> Iterator[Any]:
+        (category, index, num_shards), rows = item
+        ordered = sorted(rows, key=lambda row: row["id"])
+        table = pa.Table.from_pylist(ordered, schema=SHARD_SCHEMA)
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer, compression="zstd")
+        name = f"part-{index:05d}-of-{num_shards:05d}.parquet"
+        path = join_path(self._output_dir, "shards", category, name)
+        write_bytes(path, buffer.getvalue())
+        text_bytes = sum(len((row["text"] or "").encode("utf-8")) for row in ordered)
+        self._counters.kept(len(ordered))
+        self._counters.inc(f"docs.{category}", len(ordered))
+        self._counters.inc(f"text_bytes.{category}", text_bytes)
+        yield {
+            "category": category,
+            "path": f"shards/{category}/{name}",
+            "docs": len(ordered),
+            "text_bytes": text_bytes,
+            "file_bytes": len(buffer.getvalue()),
+        }
+
+
+class _WriteIndexFn(beam.DoFn):
+    def __init__(self, output_dir: str) -> None:
+        self._output_dir = output_dir
+
+    def process(self, summaries: list[dict[str, Any]]) -> Iterator[str]:
+        ordered = sorted(summaries, key=lambda s: s["path"])
+        path = join_path(self._output_dir, "shards", "index.json")
+        write_bytes(path, json.dumps(ordered, indent=1).encode("utf-8"))
+        yield path
+
+
+class WriteShards(beam.PTransform):
+    """Documents to Parquet shards per category; outputs the path of `shards/index.json`."""
+
+    def __init__(self, output_dir: str, docs_per_shard: int) -> None:
+        super().__init__(label=STAGE)
+        self._output_dir = output_dir
+        self._docs_per_shard = docs_per_shard
+
+    def expand(self, docs: beam.PCollection) -> beam.PCollection:
+        by_category = docs | "KeyByCategory" >> beam.Map(lambda d: (category_of(d), d))
+        counts = (
+            by_category
+            | "CategoryOnly" >> beam.Map(lambda item: (item[0], 1))
+            | "CountPerCategory" >> beam.CombinePerKey(sum)
+        )
+        return (
+            by_category
+            | "AssignShard" >> beam.ParDo(
+                _AssignShardFn(self._docs_per_shard), counts=beam.pvalue.AsDict(counts)
+            )
+            | "GroupShards" >> beam.GroupByKey()
+            | "WriteParquet" >> beam.ParDo(_WriteShardFn(self._output_dir))
+            | "AllShards" >> beam.combiners.ToList()
+            | "WriteIndex" >> beam.ParDo(_WriteIndexFn(self._output_dir))
+        )
+
+
+def _sample_entry(item: tuple[str, Dropped]) -> tuple[tuple[str, str], tuple[str, str]]:
+    stage, dropped = item
+    record = json.dumps(dropped_sample(stage, dropped), ensure_ascii=False, sort_keys=True)
+    return (stage, dropped.drop.reason), (stable_id(stage, dropped.doc.id), record)
+
+
+def _write_jsonl(path: str, records: Iterable[str]) -> None:
+    write_bytes(path, "".join(record + "\n" for record in records).encode("utf-8"))
+
+
+class WriteDroppedSamples(beam.PTransform):
+    """(stage, Dropped) pairs to `dropped/<stage>/<reason>.jsonl`, at most `per_reason` each."""
+
+    def __init__(self, output_dir: str, per_reason: int) -> None:
+        super().__init__(label="WriteDroppedSamples")
+        self._output_dir = output_dir
+        self._per_reason = per_reason
+
+    def expand(self, dropped: beam.PCollection) -> beam.PCollection:
+        output_dir = self._output_dir
+
+        def write(item: tuple[tuple[str, str], list[tuple[str, str]]]) -> str:
+            (stage, reason), entries = item
+            path = join_path(output_dir, "dropped", stage, f"{reason}.jsonl")
+            _write_jsonl(path, (record for _, record in sorted(entries)))
+            return path
+
+        return (
+            dropped
+            | "ToSampleEntry" >> beam.Map(_sample_entry)
+            | "SamplePerReason" >> beam.combiners.Top.SmallestPerKey(self._per_reason)
+            | "WriteSamples" >> beam.Map(write)
+        )
+
+
+class WriteDeadLetters(beam.PTransform):
+    """Dead-letter dicts to `errors/<stage>/part-NNNNN.jsonl`, every record kept."""
+
+    def __init__(self, output_dir: str) -> None:
+        super().__init__(label="WriteDeadLetters")
+        self._output_dir = output_dir
+
+    def expand(self, errors: beam.PCollection) -> beam.PCollection:
+        output_dir = self._output_dir
+
+        def key(record: dict[str, Any]) -> tuple[tuple[str, int], str]:
+            line = json.dumps(record, ensure_ascii=False, sort_keys=True)
+            return (record["stage"], _bucket(line, _ERROR_PARTS)), line
+
+        def write(item: tuple[tuple[str, int], Iterable[str]]) -> str:
+            (stage, part), lines = item
+            path = join_path(output_dir, "errors", stage, f"part-{part:05d}.jsonl")
+            _write_jsonl(path, sorted(lines))
+            return path
+
+        return (
+            errors
+            | "KeyByStagePart" >> beam.Map(key)
+            | "GroupPerFile" >> beam.GroupByKey()
+            | "WriteErrorFiles" >> beam.Map(write)
+        )
