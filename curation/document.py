@@ -21,7 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @dataclasses.dataclass(frozen=True)

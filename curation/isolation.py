@@ -23,11 +23,11 @@ from typing import Any
 _HEADER = struct.Struct("!Q")
 
 
-class CallTimeout(TimeoutError):
+class CallTimeoutError(TimeoutError):
     """The call ran past its time limit; the worker process was killed."""
 
 
-class WorkerCrashed(RuntimeError):
+class WorkerCrashedError(RuntimeError):
     """The worker process died during the call (a segfault, or the memory limit)."""
 
 
@@ -43,7 +43,7 @@ class IsolatedFunction:
     """Calls `module:function` in a child process, at most `timeout_s` seconds per call.
 
     `memory_limit_mb`, when set, caps the child's address space, so a page that makes the parser
-    allocate without bound kills the child (a WorkerCrashed), not the Beam worker.
+    allocate without bound kills the child (a WorkerCrashedError), not the Beam worker.
     """
 
     def __init__(self, target: str, timeout_s: float, memory_limit_mb: int | None = None) -> None:
@@ -63,7 +63,7 @@ class IsolatedFunction:
                 process.stdin.flush()
             except BrokenPipeError:
                 self._kill()
-                raise WorkerCrashed(f"{self.target}: worker exited before the call") from None
+                raise WorkerCrashedError(f"{self.target}: worker exited before the call") from None
             status, *result = self._receive(process)
             if status == "ok":
                 return result[0]
@@ -78,11 +78,11 @@ class IsolatedFunction:
         ready, _, _ = select.select([process.stdout], [], [], self.timeout_s)
         if not ready:
             self._kill()
-            raise CallTimeout(f"{self.target} took longer than {self.timeout_s:g}s")
+            raise CallTimeoutError(f"{self.target} took longer than {self.timeout_s:g}s")
         header = process.stdout.read(_HEADER.size)
         if len(header) < _HEADER.size:
             code = self._kill()
-            raise WorkerCrashed(f"{self.target}: worker died (exit code {code})")
+            raise WorkerCrashedError(f"{self.target}: worker died (exit code {code})")
         return pickle.loads(process.stdout.read(_HEADER.unpack(header)[0]))
 
     def _ensure_started(self) -> subprocess.Popen[bytes]:

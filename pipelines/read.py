@@ -27,12 +27,14 @@ STAGE = "read"
 def expand_pattern(pattern: str) -> list[str]:
     """The files a path, directory or glob names, sorted; directories are searched recursively
     for files of a known format."""
-    fs, _, (root,) = fsspec.get_fs_token_paths(pattern)
+    fs, root = fsspec.core.url_to_fs(pattern)
     protocol = pattern.split("://", 1)[0] + "://" if "://" in pattern else ""
-    if fs.isdir(root):
+    if any(ch in root for ch in "*?["):
+        candidates = fs.glob(root)
+    elif fs.isdir(root):
         candidates = [path for path in fs.find(root) if _has_known_format(path)]
     else:
-        candidates = fs.glob(root) if any(ch in root for ch in "*?[") else [root]
+        candidates = [root] if fs.exists(root) else []
     return sorted(path if path.startswith(protocol) else protocol + path for path in candidates)
 
 

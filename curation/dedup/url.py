@@ -23,7 +23,7 @@ from curation.stage import CorpusStage, Drop, Dropped
 
 _TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def url_key(url: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from curation.config import ExtractConfig
 from curation.document import Document
 from curation.extract.trafilatura_text import extract_text
-from curation.isolation import CallTimeout, IsolatedFunction
+from curation.isolation import CallTimeoutError, IsolatedFunction
 from curation.stage import Drop, Outcome, Stage
 
 _TARGET = "curation.extract.trafilatura_text:extract_text"
@@ -42,7 +42,7 @@ class ExtractStage(Stage):
             return Drop("html_too_large", f"{size} bytes")
         try:
             text = self._extract(doc.html, doc.url)
-        except CallTimeout:
+        except CallTimeoutError:
             return Drop("extract_timeout", f">{self.config.timeout_s:g}s")
         text = (text or "").strip()
         if len(text) < self.config.min_text_chars:

@@ -7,6 +7,7 @@ The format comes from the file name (`.warc.gz`, `.arc.gz`, `.warc.wet.gz`, `.js
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -53,6 +54,8 @@ def read_path(path: str, fmt: str = "auto", max_body_bytes: int = 10_000_000) ->
     except Exception as exc:
         yield ReadError(path, 0, type(exc).__name__, str(exc)[:500])
         return
+    if fmt == "jsonl":
+        stream = io.BufferedReader(stream)  # zstandard's reader has readline() but raises in it
     with stream:
         if fmt in {"warc", "arc", "wet", "wat"}:
             yield from iter_warc_records(stream, path, max_body_bytes)
@@ -62,10 +65,10 @@ def read_path(path: str, fmt: str = "auto", max_body_bytes: int = 10_000_000) ->
             yield from _iter_parquet(stream, path)
 
 
-def _iter_jsonl(stream, path: str) -> Iterator[ReadResult]:  # noqa: ANN001
+def _iter_jsonl(stream, path: str) -> Iterator[ReadResult]:
     line_no = 0
     try:
-        for line_no, line in enumerate(stream):  # noqa: B007 - line_no is read after the loop
+        for line_no, line in enumerate(stream):
             if not line.strip():
                 continue
             try:
@@ -80,7 +83,7 @@ def _iter_jsonl(stream, path: str) -> Iterator[ReadResult]:  # noqa: ANN001
         yield ReadError(path, line_no, type(exc).__name__, str(exc)[:500])
 
 
-def _iter_parquet(stream, path: str) -> Iterator[ReadResult]:  # noqa: ANN001
+def _iter_parquet(stream, path: str) -> Iterator[ReadResult]:
     row_no = 0
     try:
         for batch in pq.ParquetFile(stream).iter_batches(batch_size=_PARQUET_BATCH_ROWS):

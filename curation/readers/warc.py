@@ -37,11 +37,27 @@ def iter_warc_records(stream: BinaryIO, file: str, max_body_bytes: int) -> Itera
         for record in iterator:
             offset = iterator.offset  # the record start; get_record_offset() would skip its body
             try:
-                yield _record_result(record, Source(file, offset), max_body_bytes)
+                result = _record_result(record, Source(file, offset), max_body_bytes)
+                missing = _missing_bytes(record)
             except Exception as exc:  # one bad record (a broken content coding): skip it only
                 yield ReadError(file, offset, type(exc).__name__, str(exc)[:500])
+                continue
+            if missing:
+                yield ReadError(file, offset, "TruncatedRecord",
+                                f"the record ends {missing} bytes short of its Content-Length")
+            else:
+                yield result
     except Exception as exc:  # a truncated gzip member or a header that lies about lengths
         yield ReadError(file, offset, type(exc).__name__, str(exc)[:500])
+
+
+def _missing_bytes(record) -> int:
+    """Bytes the record declared but the file did not hold: warcio stops quietly at the end of a
+    truncated gzip member, which would otherwise pass a cut-off page on as a whole one."""
+    raw = record.raw_stream
+    while raw.read(1 << 20):
+        pass
+    return int(getattr(raw, "limit", 0))
 
 
 def read_up_to(stream: BinaryIO, limit: int) -> bytes:
@@ -57,7 +73,7 @@ def read_up_to(stream: BinaryIO, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _record_result(record, source: Source, max_body_bytes: int) -> ReadResult:  # noqa: ANN001
+def _record_result(record, source: Source, max_body_bytes: int) -> ReadResult:
     headers = record.rec_headers
     record_type = record.rec_type
     url = headers.get_header("WARC-Target-URI") or ""
@@ -103,7 +119,7 @@ def _record_result(record, source: Source, max_body_bytes: int) -> ReadResult:  
     return doc.replace(html=html).with_metadata(charset=charset, charset_source=charset_source)
 
 
-def _text_document(doc: Document, record, max_body_bytes: int) -> ReadResult:  # noqa: ANN001
+def _text_document(doc: Document, record, max_body_bytes: int) -> ReadResult:
     body = read_up_to(record.content_stream(), max_body_bytes + 1)
     if len(body) > max_body_bytes:
         return Dropped(doc, Drop("body_too_large", f">{max_body_bytes} bytes"))

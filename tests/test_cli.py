@@ -1,0 +1,89 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from curation.document import Document, to_json_dict
+from curation.readers import read_path
+from curation.sample_data import SAMPLE_DIR
+from pipelines.cli import STAGE_NAMES, main
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture
+def page_rows():
+    docs = [r for r in read_path(str(SAMPLE_DIR / "warcio-example.warc.gz")) if isinstance(r, Document)]
+    return [{"url": d.url, "html": d.html} for d in docs] + [
+        {"url": "https://a.org/empty", "html": "<html><body></body></html>"}]
+
+
+def test_stage_extract_on_url_and_html_rows(tmp_path, page_rows):
+    write_jsonl(tmp_path / "in.jsonl", page_rows)
+    code = main(["stage", "extract", "--input", str(tmp_path / "in.jsonl"),
+                 "--output", str(tmp_path / "out.jsonl")])
+    assert code == 0
+    (row,) = read_jsonl(tmp_path / "out.jsonl")
+    assert row["url"] == "http://example.com/" and row["html"] is None and "illustrative" in row["text"]
+
+
+def test_stage_keep_dropped_writes_the_reason(tmp_path, page_rows):
+    write_jsonl(tmp_path / "in.jsonl", page_rows)
+    main(["stage", "extract", "--input", str(tmp_path / "in.jsonl"),
+          "--output", str(tmp_path / "out.jsonl"), "--keep-dropped"])
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [row.get("dropped_reason") for row in rows] == [None, "no_content"]
+
+
+def test_stage_url_dedup_and_langid(tmp_path):
+    rows = [to_json_dict(Document(id=i, url=u, text=t, fetch_time=None)) for i, u, t in [
+        ("a", "https://x.org/p", "The cat sat on the mat and looked out of the window."),
+        ("b", "https://www.x.org/p", "Die Katze saß auf der Matte und schaute aus dem Fenster.")]]
+    write_jsonl(tmp_path / "in.jsonl", rows)
+    assert main(["stage", "url_dedup", "--input", str(tmp_path / "in.jsonl"),
+                 "--output", str(tmp_path / "dedup.jsonl"), "--keep-dropped"]) == 0
+    assert [(r["id"], r.get("dropped_reason")) for r in read_jsonl(tmp_path / "dedup.jsonl")] == [
+        ("a", "duplicate_url"), ("b", None)]
+    assert main(["stage", "langid", "--input", str(tmp_path / "in.jsonl"),
+                 "--output", str(tmp_path / "lang.jsonl")]) == 0
+    assert [r["lang"] for r in read_jsonl(tmp_path / "lang.jsonl")] == ["en", "de"]
+
+
+@pytest.mark.parametrize("name", [n for n in STAGE_NAMES if n not in {"url_dedup", "extract", "langid"}])
+def test_stages_of_later_issues_say_not_implemented(tmp_path, capsys, name):
+    write_jsonl(tmp_path / "in.jsonl", [{"url": "https://a.org", "text": "x"}])
+    assert main(["stage", name, "--input", str(tmp_path / "in.jsonl"),
+                 "--output", str(tmp_path / "out.jsonl")]) == 2
+    assert "not implemented yet" in capsys.readouterr().err
+
+
+def test_config_errors_exit_2_before_running(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("stages:\n  extract:\n    timeout_seconds: 3\n")
+    assert main(["run", "--config", str(bad), "--output", str(tmp_path / "out")]) == 2
+    assert "stages.extract.timeout_seconds: unknown key" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_input_exits_2(tmp_path, capsys):
+    assert main(["run", "--input", str(tmp_path / "nothing*.warc.gz"),
+                 "--output", str(tmp_path / "out")]) == 2
+    assert "no input files match" in capsys.readouterr().err
+
+
+def test_dry_run_needs_the_dataflow_runner(tmp_path, capsys):
+    assert main(["run", "--dry-run"]) == 2
+    assert "--runner dataflow" in capsys.readouterr().err
+
+
+def test_curate_entry_point_is_installed():
+    completed = subprocess.run([sys.executable, "-m", "pipelines.cli", "--help"],
+                               capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0 and "stage" in completed.stdout
