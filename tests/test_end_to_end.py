@@ -104,3 +104,28 @@ def test_a_second_run_replaces_the_first(runs, tmp_path):
     config = runs["one_b"].parent / "small_shards.yaml"
     curate_run(runs["one_b"], config, 1)
     assert not stale.exists()
+
+
+def test_broken_input_becomes_dead_letters_and_still_reconciles(tmp_path):
+    from curation.config import Config, with_overrides
+    from curation.sample_data import SAMPLE_DIR
+    from pipelines.run import run
+
+    data = (SAMPLE_DIR / "dolma-sample-0000.warc.gz").read_bytes()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "truncated.warc.gz").write_bytes(data[: len(data) * 2 // 3])
+    (tmp_path / "in" / "garbage.warc.gz").write_bytes(b"\x1f\x8b\x08\x00not really gzip" * 10)
+    (tmp_path / "in" / "rows.jsonl").write_text('{"url": "https://a.org/x", "text": "Hello there, '
+                                                'this is an English sentence."}\n{oops\n')
+    config = with_overrides(Config(), {"input.paths": [str(tmp_path / "in")],
+                                       "output.dir": str(tmp_path / "out")})
+    summary = run(config)
+    read = summary.stats["stages"]["read"]
+    assert summary.stats["reconciled"]
+    assert read["errors"] == {"JSONDecodeError": 1, "NotAnArchiveRecord": 1, "TruncatedRecord": 1}
+    error_files = sorted((tmp_path / "out" / "errors" / "read").glob("*.jsonl"))
+    letters = [json.loads(line) for path in error_files for line in path.read_text().splitlines()]
+    assert len(letters) == sum(read["errors"].values())
+    assert {Path(letter["source"]["file"]).name for letter in letters} == {
+        "truncated.warc.gz", "garbage.warc.gz", "rows.jsonl"}
+    assert summary.manifest["docs_written"] == summary.stats["stages"]["write"]["kept"] > 0

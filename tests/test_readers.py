@@ -161,3 +161,28 @@ def test_binary_bodies_are_recognised():
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     assert not looks_binary("<p>text</p>".encode("utf-16"))
     assert not looks_binary(io.BytesIO(b"<html></html>").read())
+
+
+def test_non_local_filesystems_go_through_fsspec():
+    import fsspec
+
+    from pipelines.read import expand_pattern
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/crawl/a.warc.gz", (SAMPLE_DIR / "warcio-example.warc.gz").read_bytes())
+    fs.pipe("/crawl/notes.txt", b"not a crawl")
+    assert expand_pattern("memory://crawl") == ["memory:///crawl/a.warc.gz"]
+    assert expand_pattern("memory://crawl/*.warc.gz") == ["memory:///crawl/a.warc.gz"]
+    (doc,) = [r for r in read_path("memory:///crawl/a.warc.gz") if isinstance(r, Document)]
+    assert doc.url == "http://example.com/" and doc.source.file == "memory:///crawl/a.warc.gz"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("garbage.warc.gz", b"\x1f\x8b\x08\x00not really gzip" * 10),
+     ("text.warc", b"hello world this is not a warc\n" * 5)],
+)
+def test_files_that_are_not_warc_are_one_error_not_odd_records(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    (result,) = read_path(str(tmp_path / name))
+    assert isinstance(result, ReadError) and result.error_type == "NotAnArchiveRecord"

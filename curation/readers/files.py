@@ -58,7 +58,7 @@ def read_path(path: str, fmt: str = "auto", max_body_bytes: int = 10_000_000) ->
         stream = io.BufferedReader(stream)  # zstandard's reader has readline() but raises in it
     with stream:
         if fmt in {"warc", "arc", "wet", "wat"}:
-            yield from iter_warc_records(stream, path, max_body_bytes)
+            yield from iter_warc_records(stream, path, max_body_bytes, arc=fmt == "arc")
         elif fmt == "jsonl":
             yield from _iter_jsonl(stream, path)
         else:

@@ -29,13 +29,22 @@ from curation.stage import Drop
 PAGE_RECORD_TYPES = frozenset({"response", "resource"})
 
 
-def iter_warc_records(stream: BinaryIO, file: str, max_body_bytes: int) -> Iterator[ReadResult]:
-    """One ReadResult per record of the WARC/ARC/WET `stream`; a broken file ends in a ReadError."""
-    iterator = ArchiveIterator(stream, arc2warc=True)
+def iter_warc_records(
+    stream: BinaryIO, file: str, max_body_bytes: int, arc: bool = False
+) -> Iterator[ReadResult]:
+    """One ReadResult per record of the WARC (or, with `arc`, ARC) `stream`; a broken file ends
+    in a ReadError. warcio falls back to ARC parsing for anything that is not WARC, which would
+    read any text file as a stream of odd records, so WARC files must hold WARC records."""
+    iterator = ArchiveIterator(stream, arc2warc=arc)
     offset = 0
     try:
         for record in iterator:
             offset = iterator.offset  # the record start; get_record_offset() would skip its body
+            if not arc and record.format != "warc":
+                yield ReadError(file, offset, "NotAnArchiveRecord",
+                                f"expected a WARC record, found {record.format!r} data; "
+                                "the rest of the file is skipped")
+                return
             try:
                 result = _record_result(record, Source(file, offset), max_body_bytes)
                 missing = _missing_bytes(record)
