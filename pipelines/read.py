@@ -15,11 +15,9 @@ import apache_beam as beam
 import fsspec
 from apache_beam import pvalue
 
-from curation.audit import dead_letter
-from curation.document import Document
-from curation.readers import Dropped, ReadError, detect_format, read_path
+from curation.readers import detect_format, read_path
 from pipelines.counters import StageCounters
-from pipelines.stage_transform import DROPPED, ERRORS, StageResult
+from pipelines.stage_transform import DROPPED, ERRORS, StageResult, route
 
 STAGE = "read"
 
@@ -62,18 +60,7 @@ class _ReadFileFn(beam.DoFn):
         counters.inc("files")
         for result in read_path(path, self._fmt, self._max_record_bytes):
             counters.seen()
-            if isinstance(result, Document):
-                counters.kept()
-                yield result
-            elif isinstance(result, Dropped):
-                counters.dropped(result.drop.reason)
-                yield pvalue.TaggedOutput(DROPPED, (STAGE, result))
-            else:
-                assert isinstance(result, ReadError)
-                counters.error(result.error_type)
-                yield pvalue.TaggedOutput(
-                    ERRORS, dead_letter(STAGE, result, self._text_head_chars)
-                )
+            yield from route(STAGE, result, counters, self._text_head_chars)
 
 
 class ReadDocuments(beam.PTransform):

@@ -11,6 +11,7 @@ The stage is built once per worker in `DoFn.setup` (models load there, never per
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import apache_beam as beam
@@ -18,7 +19,8 @@ from apache_beam import pvalue
 
 from curation.audit import dead_letter
 from curation.document import Document
-from curation.stage import Dropped, Stage, run_stage
+from curation.readers.base import ReadError
+from curation.stage import Dropped, Failure, Stage, run_stage
 from pipelines.counters import StageCounters
 
 DROPPED = "dropped"
@@ -29,6 +31,22 @@ class StageResult(NamedTuple):
     kept: beam.PCollection
     dropped: beam.PCollection  # of (stage name, Dropped)
     errors: beam.PCollection  # of dead-letter dicts
+
+
+def route(
+    stage: str, result: Document | Dropped | Failure | ReadError, counters: StageCounters,
+    text_head_chars: int,
+) -> Iterator[Any]:
+    """Count one outcome and send it to the kept, dropped or errors output."""
+    if isinstance(result, Document):
+        counters.kept()
+        yield result
+    elif isinstance(result, Dropped):
+        counters.dropped(result.drop.reason)
+        yield pvalue.TaggedOutput(DROPPED, (stage, result))
+    else:
+        counters.error(result.error_type)
+        yield pvalue.TaggedOutput(ERRORS, dead_letter(stage, result, text_head_chars))
 
 
 class _StageFn(beam.DoFn):
@@ -48,18 +66,8 @@ class _StageFn(beam.DoFn):
         counters = self._counters
         assert counters is not None
         counters.seen()
-        result = run_stage(self._stage, doc)
-        if isinstance(result, Document):
-            counters.kept()
-            yield result
-        elif isinstance(result, Dropped):
-            counters.dropped(result.drop.reason)
-            yield pvalue.TaggedOutput(DROPPED, (self._stage.name, result))
-        else:
-            counters.error(result.error_type)
-            yield pvalue.TaggedOutput(
-                ERRORS, dead_letter(self._stage.name, result, self._text_head_chars)
-            )
+        yield from route(self._stage.name, run_stage(self._stage, doc), counters,
+                         self._text_head_chars)
 
 
 class ApplyStage(beam.PTransform):
