@@ -17,5 +17,9 @@ class ReadError:
     error_type: str
     message: str
 
+    @classmethod
+    def from_exception(cls, file: str, offset: int, exc: BaseException) -> ReadError:
+        return cls(file, offset, type(exc).__name__, str(exc)[:500])
+
 
 ReadResult = Document | Dropped | ReadError

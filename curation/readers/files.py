@@ -52,7 +52,7 @@ def read_path(path: str, fmt: str = "auto", max_body_bytes: int = 10_000_000) ->
         opened = fsspec.open(path, "rb", compression="infer" if fmt == "jsonl" else None)
         stream = opened.open()
     except Exception as exc:
-        yield ReadError(path, 0, type(exc).__name__, str(exc)[:500])
+        yield ReadError.from_exception(path, 0, exc)
         return
     if fmt == "jsonl":
         stream = io.BufferedReader(stream)  # zstandard's reader has readline() but raises in it
@@ -65,6 +65,17 @@ def read_path(path: str, fmt: str = "auto", max_body_bytes: int = 10_000_000) ->
             yield from _iter_parquet(stream, path)
 
 
+def _row_result(row: object, path: str, index: int) -> ReadResult:
+    """A Document from row number `index` of a JSONL or Parquet file, or the reason it is not one."""
+    try:
+        if not isinstance(row, dict):
+            raise DocumentFieldError(f"a row must be an object, got {type(row).__name__}")
+        return from_dict(row, default_id=stable_id(PurePosixPath(path).name, str(index)),
+                         source_file=path, source_offset=index)
+    except (ValueError, KeyError, TypeError) as exc:
+        return ReadError.from_exception(path, index, exc)
+
+
 def _iter_jsonl(stream, path: str) -> Iterator[ReadResult]:
     line_no = 0
     try:
@@ -73,14 +84,12 @@ def _iter_jsonl(stream, path: str) -> Iterator[ReadResult]:
                 continue
             try:
                 row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise DocumentFieldError(f"a JSONL row must be an object, got {type(row).__name__}")
-                yield from_dict(row, default_id=stable_id(PurePosixPath(path).name, str(line_no)),
-                                source_file=path, source_offset=line_no)
-            except (ValueError, KeyError, TypeError) as exc:
-                yield ReadError(path, line_no, type(exc).__name__, str(exc)[:500])
+            except ValueError as exc:
+                yield ReadError.from_exception(path, line_no, exc)
+                continue
+            yield _row_result(row, path, line_no)
     except Exception as exc:  # a truncated .gz or .zst stream
-        yield ReadError(path, line_no, type(exc).__name__, str(exc)[:500])
+        yield ReadError.from_exception(path, line_no, exc)
 
 
 def _iter_parquet(stream, path: str) -> Iterator[ReadResult]:
@@ -88,11 +97,7 @@ def _iter_parquet(stream, path: str) -> Iterator[ReadResult]:
     try:
         for batch in pq.ParquetFile(stream).iter_batches(batch_size=_PARQUET_BATCH_ROWS):
             for row in batch.to_pylist():
-                try:
-                    yield from_dict(row, default_id=stable_id(PurePosixPath(path).name, str(row_no)),
-                                    source_file=path, source_offset=row_no)
-                except (ValueError, KeyError, TypeError) as exc:
-                    yield ReadError(path, row_no, type(exc).__name__, str(exc)[:500])
+                yield _row_result(row, path, row_no)
                 row_no += 1
     except Exception as exc:
-        yield ReadError(path, row_no, type(exc).__name__, str(exc)[:500])
+        yield ReadError.from_exception(path, row_no, exc)

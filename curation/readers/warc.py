@@ -49,7 +49,7 @@ def iter_warc_records(
                 result = _record_result(record, Source(file, offset), max_body_bytes)
                 missing = _missing_bytes(record)
             except Exception as exc:  # one bad record (a broken content coding): skip it only
-                yield ReadError(file, offset, type(exc).__name__, str(exc)[:500])
+                yield ReadError.from_exception(file, offset, exc)
                 continue
             if missing:
                 yield ReadError(file, offset, "TruncatedRecord",
@@ -57,7 +57,7 @@ def iter_warc_records(
             else:
                 yield result
     except Exception as exc:  # a truncated gzip member or a header that lies about lengths
-        yield ReadError(file, offset, type(exc).__name__, str(exc)[:500])
+        yield ReadError.from_exception(file, offset, exc)
 
 
 def _missing_bytes(record) -> int:
