@@ -84,10 +84,70 @@ class LangIdConfig(_Strict):
         return value
 
 
+PiiType = Literal["secret", "email", "iban", "credit_card", "crypto_wallet", "ip", "us_ssn", "phone"]
+PII_PLACEHOLDERS: dict[str, str] = {
+    "secret": "<SECRET>", "email": "<EMAIL>", "iban": "<IBAN>", "credit_card": "<CREDIT_CARD>",
+    "crypto_wallet": "<CRYPTO_WALLET>", "ip": "<IP>", "us_ssn": "<US_SSN>", "phone": "<PHONE>",
+}
+# Regions whose national phone formats are recognised without a `+` (international numbers are
+# recognised for every country): Presidio's defaults, plus the largest web languages' countries.
+DEFAULT_PHONE_REGIONS = ("US", "CA", "GB", "IE", "AU", "DE", "FR", "IT", "ES", "NL", "BR", "MX",
+                         "IN", "JP", "CN", "IL")
+
+
+class PiiConfig(_Strict):
+    """Which PII types to redact and with what. `placeholders` overrides the default placeholder
+    of any type (`{"email": "[email]"}`). `keep_special_ips` keeps loopback, unspecified,
+    multicast, broadcast and documentation addresses; by default every address is redacted, as
+    Presidio does. `ssn_weak_forms` also reports nine bare digits and half-grouped SSNs.
+    `phone_validation_budget` caps libphonenumber parses per document (see curation/pii/phones.py)."""
+
+    enabled: bool = True
+    types: tuple[PiiType, ...] = tuple(PII_PLACEHOLDERS)  # type: ignore[assignment]
+    placeholders: dict[PiiType, str] = Field(default_factory=dict)
+    phone_regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS
+    phone_validation_budget: int = Field(default=2000, ge=0)
+    keep_special_ips: bool = False
+    ssn_weak_forms: bool = True
+
+    @field_validator("phone_regions")
+    @classmethod
+    def _known_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import phonenumbers
+
+        unknown = [r for r in value if r not in phonenumbers.SUPPORTED_REGIONS]
+        if unknown:
+            raise ValueError(f"unknown phone regions {unknown}; use ISO 3166 codes such as 'US'")
+        return value
+
+    @property
+    def placeholder_for(self) -> dict[str, str]:
+        return {**PII_PLACEHOLDERS, **self.placeholders}
+
+
+class UrlSafetyConfig(_Strict):
+    """Llama 3 section 3.1.1: "we use filters designed to remove data from websites ... with harmful
+    or adult content". `bundled_lists` uses the shipped lists (curation/safety/data/ATTRIBUTION.md);
+    `extra_blocklists` adds files of one domain per line (hosts-file lines and `#` comments are
+    understood), e.g. the UT1 adult list. `block_domains` and `allow_domains` cover a domain and
+    all its subdomains; an allowed domain is never dropped. A URL is dropped when it contains two
+    or more soft-banned words (`soft_banned_word_threshold`, datatrove's default)."""
+
+    enabled: bool = True
+    bundled_lists: bool = True
+    extra_blocklists: tuple[str, ...] = ()
+    block_domains: tuple[str, ...] = ()
+    allow_domains: tuple[str, ...] = ()
+    url_words: bool = True
+    soft_banned_word_threshold: int = Field(default=2, ge=1)
+
+
 class StagesConfig(_Strict):
+    url_safety: UrlSafetyConfig = UrlSafetyConfig()
     url_dedup: UrlDedupConfig = UrlDedupConfig()
     extract: ExtractConfig = ExtractConfig()
     langid: LangIdConfig = LangIdConfig()
+    pii: PiiConfig = PiiConfig()
 
 
 class DirectRunnerConfig(_Strict):

@@ -12,7 +12,7 @@ import abc
 import dataclasses
 import re
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from curation.document import Document
 
@@ -60,6 +60,11 @@ class Stage(abc.ABC):
     @abc.abstractmethod
     def process(self, doc: Document) -> Outcome:
         """Keep (return a Document) or drop (return a Drop); raise on a real failure."""
+
+    def kept_counters(self, doc: Document) -> Mapping[str, int]:
+        """Extra counters for a kept document (e.g. `redacted.email`), added to the stage's
+        metrics next to `kept`; most stages have none."""
+        return {}
 
 
 class CorpusStage(abc.ABC):

@@ -25,7 +25,7 @@ from curation.stage import Dropped, Failure, run_stage
 
 STAGE_NAMES = ("url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup",
                "line_dedup", "heuristics", "classify", "mix")
-_NOT_YET = {"url_safety": 4, "pii": 4, "minhash_dedup": 5, "line_dedup": 5, "heuristics": 6,
+_NOT_YET = {"minhash_dedup": 5, "line_dedup": 5, "heuristics": 6,
             "classify": 7, "mix": 8}
 _DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
                    "sdk_container_image", "job_name", "machine_type", "max_num_workers")
@@ -145,7 +145,7 @@ def _stage(args: argparse.Namespace, config: Config) -> int:
     rows_read = len(docs) + len(failures)
     counts: Counter[str] = Counter()
     with open(args.output, "w", encoding="utf-8") as out:
-        for result in _stage_results(args.name, config, docs):
+        for result in _stage_results(args.name, config, docs, counts):
             row = _stage_row(result, args.keep_dropped, counts, failures)
             if row is not None:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -159,19 +159,25 @@ def _stage(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _stage_results(name: str, config: Config, docs: list[Document]) -> Iterator[Any]:
+def _stage_results(
+    name: str, config: Config, docs: list[Document], counts: Counter[str]
+) -> Iterator[Any]:
     if name == "url_dedup":
         from curation.dedup.url import UrlDedup
 
         yield from UrlDedup().run_in_memory(docs)
         return
-    from pipelines.graph import per_document_stages
+    from pipelines.graph import per_document_stages, pre_dedup_stages
 
-    stage = next(s for s in per_document_stages(_enabled(config, name)) if s.name == name)
+    enabled = _enabled(config, name)
+    stage = next(s for s in pre_dedup_stages(enabled) + per_document_stages(enabled) if s.name == name)
     stage.setup()
     try:
         for doc in docs:
-            yield run_stage(stage, doc)
+            result = run_stage(stage, doc)
+            if isinstance(result, Document):
+                counts.update(stage.kept_counters(result))
+            yield result
     finally:
         stage.teardown()
 

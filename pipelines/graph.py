@@ -1,13 +1,15 @@
 """The pipeline graph, top to bottom in the order of Llama 3 section 3.1.1 (cheap stages first).
 
     read        input files -> Documents            # Output: pages with html (or text)
+    url_safety  adult/blocked domains, URL words    # Output: pages from acceptable sources
     url_dedup   newest fetch per normalised URL     # Output: one document per URL
     extract     html -> main text (trafilatura)     # Output: documents with text, html cleared
     langid      fastText lid.176 -> lang, score     # Output: documents with a confident language
+    pii         emails, phones, IPs, ... -> <TYPE>  # Output: text with PII replaced
     write       Parquet shards per category         # Output: shards/<category>/part-*.parquet
 
 Every stage's dropped documents feed a bounded audit sample and its failures feed the dead-letter
-files. Stages that later issues add (url_safety, pii, dedup, heuristics, classify, mix) slot into
+files. Stages that later issues add (dedup, heuristics, classify, mix) slot into
 `per_document_stages` or beside `UrlDedup` in the same way.
 """
 
@@ -20,6 +22,8 @@ import apache_beam as beam
 from curation.config import Config
 from curation.extract.stage import ExtractStage
 from curation.langid.stage import LangIdStage
+from curation.pii.stage import PiiStage
+from curation.safety.url_filter import UrlSafetyStage
 from curation.stage import Stage
 from pipelines.read import ReadDocuments
 from pipelines.stage_transform import ApplyStage
@@ -27,18 +31,29 @@ from pipelines.url_dedup import UrlDedup
 from pipelines.write import WriteDeadLetters, WriteDroppedSamples, WriteShards
 
 
+def pre_dedup_stages(config: Config) -> list[Stage]:
+    """Per-document stages that run before URL dedup (cheap URL-only checks)."""
+    stages: list[Stage] = []
+    if config.stages.url_safety.enabled:
+        stages.append(UrlSafetyStage(config.stages.url_safety))
+    return stages
+
+
 def per_document_stages(config: Config) -> list[Stage]:
+    """Per-document stages that run after URL dedup, in order."""
     stages: list[Stage] = []
     if config.stages.extract.enabled:
         stages.append(ExtractStage(config.stages.extract))
     if config.stages.langid.enabled:
         stages.append(LangIdStage(config.stages.langid))
+    if config.stages.pii.enabled:
+        stages.append(PiiStage(config.stages.pii))
     return stages
 
 
 def stage_order(config: Config) -> list[str]:
     """The stages a run with `config` passes documents through, in order (for stats)."""
-    names = ["read"]
+    names = ["read", *(stage.name for stage in pre_dedup_stages(config))]
     if config.stages.url_dedup.enabled:
         names.append("url_dedup")
     names += [stage.name for stage in per_document_stages(config)]
@@ -52,6 +67,12 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
         inputs, config.input.format, config.input.max_record_bytes, head
     )
     docs, dropped, errors = read.kept, [read.dropped], [read.errors]
+
+    for stage in pre_dedup_stages(config):
+        result = docs | ApplyStage(stage, head)
+        docs = result.kept
+        dropped.append(result.dropped)
+        errors.append(result.errors)
 
     if config.stages.url_dedup.enabled:
         deduped = docs | UrlDedup()

@@ -66,8 +66,11 @@ class _StageFn(beam.DoFn):
         counters = self._counters
         assert counters is not None
         counters.seen()
-        yield from route(self._stage.name, run_stage(self._stage, doc), counters,
-                         self._text_head_chars)
+        result = run_stage(self._stage, doc)
+        if isinstance(result, Document):
+            for name, value in self._stage.kept_counters(result).items():
+                counters.inc(name, value)
+        yield from route(self._stage.name, result, counters, self._text_head_chars)
 
 
 class ApplyStage(beam.PTransform):

@@ -56,7 +56,27 @@ def test_stage_url_dedup_and_langid(tmp_path):
     assert [r["lang"] for r in read_jsonl(tmp_path / "lang.jsonl")] == ["en", "de"]
 
 
-@pytest.mark.parametrize("name", [n for n in STAGE_NAMES if n not in {"url_dedup", "extract", "langid"}])
+def test_stage_url_safety_and_pii(tmp_path, capsys):
+    rows = [
+        {"id": "ok", "url": "https://example.org/a",
+         "text": "Mail jane.doe@example.org or call +44 20 7946 0958."},
+        {"id": "adult", "url": "https://sub.007angels.com/", "text": "x"},
+    ]
+    write_jsonl(tmp_path / "in.jsonl", rows)
+    assert main(["stage", "url_safety", "--input", str(tmp_path / "in.jsonl"),
+                 "--output", str(tmp_path / "safe.jsonl"), "--keep-dropped"]) == 0
+    assert [(r["id"], r.get("dropped_reason")) for r in read_jsonl(tmp_path / "safe.jsonl")] == [
+        ("ok", None), ("adult", "blocked_domain")]
+    assert main(["stage", "pii", "--input", str(tmp_path / "in.jsonl"),
+                 "--output", str(tmp_path / "pii.jsonl")]) == 0
+    first = read_jsonl(tmp_path / "pii.jsonl")[0]
+    assert first["text"] == "Mail <EMAIL> or call <PHONE>."
+    assert first["scores"] == {"pii_email": 1.0, "pii_phone": 1.0, "pii_total": 2.0}
+    assert "redacted.email=1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", [n for n in STAGE_NAMES
+                                  if n not in {"url_safety", "url_dedup", "extract", "langid", "pii"}])
 def test_stages_of_later_issues_say_not_implemented(tmp_path, capsys, name):
     write_jsonl(tmp_path / "in.jsonl", [{"url": "https://a.org", "text": "x"}])
     assert main(["stage", name, "--input", str(tmp_path / "in.jsonl"),

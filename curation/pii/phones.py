@@ -1,0 +1,184 @@
+"""Phone numbers in international and national formats, validated with `phonenumbers`
+(the Python port of Google's libphonenumber, Apache-2.0), as Presidio's `PhoneRecognizer` does.
+
+RE2 finds runs of up to eight digit groups joined by one separator (space, `.`, `-`, `/`) or
+parentheses, optionally led by `+` or `00`. Each run is split into windows of whole groups, and
+the longest valid window from each starting group is kept:
+
+- International (`+44 20 7123 4567`, `0044 ...`): valid for the country its code names.
+- National (`(415) 555-0132`, `09-7625400`): at least 9 digits, valid in one of `regions`, and
+  written the way that region writes numbers: the national number alone, behind the region's
+  trunk prefix (`0` in most of Europe, `1` in the NANP), or behind the country code without `+`
+  (`91-415-555-0132`). This matches libphonenumber's `Leniency.VALID`, Presidio's default.
+
+libphonenumber is pure Python and costs about 20 µs per parse. A document may spend at most
+`budget` parses; windows beyond it are redacted on shape alone when they have 10 to 15 digits and
+use phone punctuation, and counted, so a page of ten thousand numbers is still bounded in time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+
+import phonenumbers
+import re2
+
+from curation.pii.spans import Span, follows_iban_head, is_word_char
+
+_GROUP = r"(?:\(\d{1,5}\)|\d{1,5})"
+# The leading class consumes the character before the number (not a letter, digit or dot), so long
+# dotted or dashed digit runs yield few candidates.
+_CANDIDATE = re2.compile(
+    r"(?:^|[^0-9A-Za-z_.])((?:\+ ?|00 ?)?" + _GROUP + r"(?:(?: ?[.\-/] ?| )?" + _GROUP + r"){1,7})"
+)
+_GROUP_OR_PLUS = re2.compile(r"\+|\d+")
+_SSN_SHAPE = re2.compile(r"\d{3}[- .]\d{2}[- .]\d{4}|\d{5}-\d{4}")  # and ZIP+4
+# Regions where national numbers are commonly written without the trunk prefix (NANP numbers,
+# Chinese, Indian and Turkish mobiles, Brazilian and Mexican numbers, and plans with no trunk prefix).
+_WRITTEN_WITHOUT_TRUNK = frozenset({"US", "CA", "CN", "IN", "TR", "BR", "MX", "ES", "IT"})
+# A bare digit string without trunk prefix is taken as a phone number only when it is a mobile
+# number (or a NANP number): fixed-line ranges such as India's match epoch timestamps.
+_NANP = frozenset({"US", "CA"})
+_MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE,
+                           phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_NUMERIC_RANGE = re2.compile(r"(?:^|[ /])\d{1,2}-\d{1,2}(?:$|[ /])")
+_MIN_NATIONAL_DIGITS = 9
+_MAX_DIGITS = 15  # ITU-T E.164
+
+
+class PhoneFinder:
+    """Finds phone numbers for a fixed set of regions; caches validation results per worker."""
+
+    def __init__(self, regions: Sequence[str], budget: int = 2000) -> None:
+        unknown = [r for r in regions if r not in phonenumbers.SUPPORTED_REGIONS]
+        if unknown:
+            raise ValueError(f"unknown phone regions {unknown}; use ISO 3166 codes such as 'US', 'GB'")
+        self.regions = tuple(regions)
+        self.budget = budget
+        self._valid = lru_cache(maxsize=100_000)(self._valid_uncached)
+        self.unvalidated = 0  # windows redacted on shape alone in the last `find`
+        self._spent = 0
+
+    def find(self, text: str) -> Iterator[Span]:
+        self.unvalidated = 0
+        self._spent = 0
+        for match in _CANDIDATE.finditer(text):
+            start, end = match.span(1)
+            if is_word_char(text, end) or follows_iban_head(text, start):
+                continue  # digit groups of an alphanumeric code or an IBAN
+            if _continues_a_run(text, start, end):
+                continue  # more than eight groups in a row: a table of numbers, not a phone
+            groups = [(m.start() + start, m.end() + start) for m in _GROUP_OR_PLUS.finditer(match.group(1))]
+            first = 0
+            while first < len(groups):
+                found = self._longest_phone_from(text, groups, first, start, end)
+                if found is None:
+                    first += 1
+                    continue
+                yield Span(found[0], found[1], "phone")
+                first = found[2] + 1
+
+    def _longest_phone_from(
+        self, text: str, groups: list[tuple[int, int]], first: int, start: int, end: int
+    ) -> tuple[int, int, int] | None:
+        """(start, end, last group) of the longest phone window beginning at group `first`."""
+        for last in range(len(groups) - 1, first - 1, -1):
+            window_start = groups[first][0]
+            window_end = _close_paren(text, groups[last][1], end)
+            if window_start > start and text[window_start - 1] == "(":
+                window_start -= 1
+            window = text[window_start:window_end]
+            digits = sum(c.isdigit() for c in window)
+            if not 7 <= digits <= _MAX_DIGITS or not _phone_shaped(window, digits):
+                continue
+            if not _stands_alone(text, window_start, window_end, start, end):
+                continue
+            if self._spent < self.budget:
+                self._spent += 1
+                ok = self._valid(window)
+            else:
+                ok = self._plausible_shape(window, digits)
+                self.unvalidated += ok
+            if ok:
+                return window_start, window_end, last
+        return None
+
+    def _valid_uncached(self, window: str) -> bool:
+        digits = "".join(c for c in window if c.isdigit())
+        if window.startswith("+") or window.startswith("00"):
+            number = "+" + digits[2:] if window.startswith("00") else window
+            try:
+                parsed = phonenumbers.parse(number, None)
+            except phonenumbers.NumberParseException:
+                return False
+            return phonenumbers.is_valid_number(parsed)
+        if len(digits) < _MIN_NATIONAL_DIGITS:
+            return False
+        for region in self.regions:
+            try:
+                parsed = phonenumbers.parse(window, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if not phonenumbers.is_valid_number(parsed):
+                continue
+            if phonenumbers.region_code_for_number(parsed) != region and parsed.country_code != \
+                    phonenumbers.country_code_for_region(region):
+                continue
+            national = phonenumbers.national_significant_number(parsed)
+            trunk = phonenumbers.ndd_prefix_for_region(region, True) or ""
+            if digits in (trunk + national, str(parsed.country_code) + national):
+                return True
+            written_bare = digits == national and (region in _WRITTEN_WITHOUT_TRUNK or not trunk)
+            if written_bare and (not window.isdigit() or region in _NANP
+                                 or phonenumbers.number_type(parsed) in _MOBILE_TYPES):
+                return True
+        return False
+
+    @staticmethod
+    def _plausible_shape(window: str, digits: int) -> bool:
+        return 10 <= digits <= _MAX_DIGITS and any(c in window for c in "+()-. ")
+
+
+def _stands_alone(text: str, window_start: int, window_end: int, start: int, end: int) -> bool:
+    """A window inside a longer run of groups must be set apart by spaces and carry its own phone
+    punctuation (`20241 440-600-5124`), so digit groups of IBANs and account numbers are not split
+    into phone-sized pieces."""
+    if is_word_char(text, window_end):
+        return False
+    if window_end < end and not text[window_end].isspace():
+        return False  # `4012-8888-8888` of `4012-8888-8888-1882`
+    if window_start > start:
+        if not text[window_start - 1].isspace() and text[window_start] != "(":
+            return False
+        return any(c in "-.()+/" for c in text[window_start:window_end])
+    return True
+
+
+def _continues_a_run(text: str, start: int, end: int) -> bool:
+    """True when digits go on past the candidate: `digit sep` before it or `sep digit` after it."""
+    before = text[start - 2:start] if start >= 2 else ""
+    after = text[end:end + 2]
+    return (len(before) == 2 and before[0].isdigit() and before[1] in " .-/") or \
+        (len(after) == 2 and after[0] in " .-/" and after[1].isdigit())
+
+
+def _phone_shaped(window: str, digits: int) -> bool:
+    """Shapes no numbering plan writes phones in: SSN-style 3-2-4 groups, ZIP+4, dotted quads (IP
+    addresses, versions), mixed `-` and `.`, a two-group range of 1-2 digit numbers (`65-68`),
+    and bare digit strings other than 10-11 long."""
+    if _SSN_SHAPE.fullmatch(window) or ("-" in window and "." in window):
+        return False
+    if _NUMERIC_RANGE.search(window):
+        return False  # `300 215 65-68`: numbers and a range, as in score tables
+    if window.isdigit():
+        return 10 <= digits <= 11
+    groups = _GROUP_OR_PLUS.findall(window)
+    if "." in window and not any(c in window for c in " -()+/"):
+        return all(len(g) == 2 for g in groups) or max(len(g) for g in groups) >= 4
+    return True
+
+
+def _close_paren(text: str, index: int, limit: int) -> int:
+    """Include a closing parenthesis right after the last group (`(020)` style)."""
+    return index + 1 if index < limit and text[index] == ")" else index
