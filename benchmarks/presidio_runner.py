@@ -14,7 +14,7 @@ Input (stdin), one JSON object a line:
     {"id": ..., "text": "...", "entity": "EMAIL_ADDRESS"}
 
 `entity` is one of EMAIL_ADDRESS, PHONE_NUMBER, IP_ADDRESS, CREDIT_CARD, IBAN_CODE, US_SSN, CRYPTO,
-or ALL (every recognizer below). Output (stdout), one line per input line, in input order:
+or ALL (every recognizer below). Output (stdout), one line per non-blank input line, in order:
 
     {"id": ..., "spans": [{"start": 0, "end": 12, "entity": "EMAIL_ADDRESS", "score": 1.0}]}
 

@@ -54,6 +54,9 @@ def test_redacts_each_type(stage, text, expected):
         "Springfield, IL 62704-1234 is a ZIP+4 code.",
         "Timestamp 1492244123 and build 20241123.",
         "NL91 ABNA 0417 1643 01 is an IBAN with a wrong checksum.",
+        "Posted 2022-11-17 08:28:32 and 22.04.2020 10:30 Uhr.",
+        "Deutsch ISBN-10: 3942795116, path /2013/2013-13.pdf",
+        "Champions of 1996 1997 1998 1999 and 2000.",
         "Use sk-learn-compatible-estimators-for-everything today.",
     ],
 )

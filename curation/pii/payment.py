@@ -48,9 +48,16 @@ def find_credit_cards(text: str) -> Iterator[Span]:
             continue
         if len(set(digits)) == 1 or not luhn_valid(digits):
             continue
-        if follows_iban_head(text, start):
-            continue  # the digit groups of an (invalid) IBAN, not a card
+        if follows_iban_head(text, start) or _all_years(match.group(1)):
+            continue  # the digit groups of an (invalid) IBAN, or a list of years
         yield Span(start, end, "credit_card")
+
+
+def _all_years(number: str) -> bool:
+    """`1996 1997 1998 1999`: separated groups that are all years 1900-2099 (no issuer uses these
+    prefixes: 19xx and 20xx are neither UATP nor Mastercard's 2221-2720 range)."""
+    groups = number.replace("-", " ").split(" ")
+    return len(groups) > 1 and all(len(g) == 4 and g[:2] in ("19", "20") for g in groups)
 
 
 @cache

@@ -43,6 +43,9 @@ _NANP = frozenset({"US", "CA"})
 _MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE,
                            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
 _NUMERIC_RANGE = re2.compile(r"(?:^|[ /])\d{1,2}-\d{1,2}(?:$|[ /])")
+_DATE = re2.compile(r"(?:^|\D)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./]\d\d"
+                    r"|\d\d?[-./]\d\d?[-./](?:19|20)\d\d)(?:\D|$)")
+_BOOK_NUMBER = re2.compile(r"(?i)\bIS[BS]N(?:-1[03])?:?\s*$")
 _MIN_NATIONAL_DIGITS = 9
 _MAX_DIGITS = 15  # ITU-T E.164
 
@@ -69,6 +72,8 @@ class PhoneFinder:
                 continue  # digit groups of an alphanumeric code or an IBAN
             if _continues_a_run(text, start, end):
                 continue  # more than eight groups in a row: a table of numbers, not a phone
+            if _BOOK_NUMBER.search(text[max(0, start - 12):start]):
+                continue  # ISBN-10 and ISSN numbers look like bare mobile numbers
             groups = [(m.start() + start, m.end() + start) for m in _GROUP_OR_PLUS.finditer(match.group(1))]
             first = 0
             while first < len(groups):
@@ -127,8 +132,10 @@ class PhoneFinder:
                 continue
             national = phonenumbers.national_significant_number(parsed)
             trunk = phonenumbers.ndd_prefix_for_region(region, True) or ""
-            if digits in (trunk + national, str(parsed.country_code) + national):
+            if digits == trunk + national:
                 return True
+            if digits == str(parsed.country_code) + national and not window.isdigit():
+                return True  # `91-415-555-0132`; bare digits led by a country code are too common
             written_bare = digits == national and (region in _WRITTEN_WITHOUT_TRUNK or not trunk)
             if written_bare and (not window.isdigit() or region in _NANP
                                  or phonenumbers.number_type(parsed) in _MOBILE_TYPES):
@@ -156,21 +163,24 @@ def _stands_alone(text: str, window_start: int, window_end: int, start: int, end
 
 
 def _continues_a_run(text: str, start: int, end: int) -> bool:
-    """True when digits go on past the candidate: `digit sep` before it or `sep digit` after it."""
+    """True when digits go on past the candidate: `digit sep` before it or `sep digit` after it
+    (`:` included, so the parts of a time such as `08:28:32` are never a phone)."""
     before = text[start - 2:start] if start >= 2 else ""
     after = text[end:end + 2]
-    return (len(before) == 2 and before[0].isdigit() and before[1] in " .-/") or \
-        (len(after) == 2 and after[0] in " .-/" and after[1].isdigit())
+    return (len(before) == 2 and before[0].isdigit() and before[1] in " .-/:") or \
+        (len(after) == 2 and after[0] in " .-/:" and after[1].isdigit())
 
 
 def _phone_shaped(window: str, digits: int) -> bool:
     """Shapes no numbering plan writes phones in: SSN-style 3-2-4 groups, ZIP+4, dotted quads (IP
-    addresses, versions), mixed `-` and `.`, a two-group range of 1-2 digit numbers (`65-68`),
-    and bare digit strings other than 10-11 long."""
-    if _SSN_SHAPE.fullmatch(window) or ("-" in window and "." in window):
+    addresses, versions), `-` mixed with `.` or `/`, a two-group range of 1-2 digit numbers (`65-68`),
+    dates (`2022-11-17`, `22.04.2020`) and bare digit strings other than 10-11 long."""
+    if _SSN_SHAPE.fullmatch(window) or ("-" in window and ("." in window or "/" in window)):
         return False
     if _NUMERIC_RANGE.search(window):
         return False  # `300 215 65-68`: numbers and a range, as in score tables
+    if _DATE.search(window):
+        return False  # `2022-11-17 08`, `22.04.2020 10`
     if window.isdigit():
         return 10 <= digits <= 11
     groups = _GROUP_OR_PLUS.findall(window)

@@ -1,0 +1,251 @@
+"""PII redaction quality and speed, side by side with Presidio.
+
+Three measurements, each printed as a table:
+
+1. Presidio's own recognizer test cases (../shared/evaldata/pii/presidio_recognizer_fixtures.jsonl,
+   554 cases): span-level precision and recall per type (a found span counts only when its start
+   and end equal the expected ones; cases that give a count but no spans are scored by count),
+   the share of cases passed whole, and the share of must-find-nothing cases left untouched by
+   the tested type and by every type together. Turkish phone cases are scored with
+   `phone_regions: [TR]` (Presidio tests them with a Turkish-only recognizer), phone cases with a
+   non-default `leniency` are skipped, and URL cases are skipped (URLs are not redacted).
+2. Real Common Crawl documents from Dolma's PII test data (10 documents; the gold emails are
+   Dolma's spans scored 0.8, its 0.1-scored `@handle` span is not an email). Every other span we
+   redact there is printed for inspection.
+3. Throughput in documents per second on one core, on main text extracted with trafilatura from
+   the first `--pages` pages of the trafilatura evaluation set.
+
+With `--presidio-python /tmp/pvenv/bin/python` the same cases and documents also go through
+Presidio's recognizers (benchmarks/presidio_runner.py explains the setup and what differs from
+its AnalyzerEngine) and both are printed side by side.
+
+    .venv/bin/python -m benchmarks.pii_eval [--presidio-python /tmp/pvenv/bin/python] [--pages 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from benchmarks.pii_fixtures import Case, load_cases
+from curation.config import PiiConfig
+from curation.pii.detect import PiiDetector
+from curation.pii.spans import Span
+
+EVALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata"
+FIXTURES = EVALDATA / "pii" / "presidio_recognizer_fixtures.jsonl"
+DOLMA = EVALDATA / "pii" / "dolma_cc_pii_example"
+PAGES = EVALDATA / "trafilatura_eval" / "html"
+TYPE_TO_PRESIDIO = {"email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER", "ip": "IP_ADDRESS",
+                    "credit_card": "CREDIT_CARD", "iban": "IBAN_CODE", "us_ssn": "US_SSN",
+                    "crypto_wallet": "CRYPTO", "tr_phone": "PHONE_NUMBER"}
+PRESIDIO_TO_TYPE = {v: k for k, v in TYPE_TO_PRESIDIO.items() if k != "tr_phone"}
+
+Finder = Callable[[str, str], tuple[list[tuple[int, int]], bool]]
+"""(text, type) -> (spans of that type, whether any type found anything)."""
+
+
+def score_fixtures(cases: list[Case], finder: Finder) -> dict[str, Counter[str]]:
+    table: dict[str, Counter[str]] = {}
+    for case in cases:
+        row = table.setdefault(case.kind, Counter())
+        found, touched = finder(case.text, case.kind)
+        expected = set(case.spans)
+        if expected:
+            hits = len(set(found) & expected)
+            row["tp"] += hits
+            row["fp"] += len(set(found)) - hits
+            row["fn"] += len(expected) - hits
+        else:
+            row["tp"] += min(len(found), case.expected_count)
+            row["fp"] += max(0, len(found) - case.expected_count)
+            row["fn"] += max(0, case.expected_count - len(found))
+        whole = len(found) == case.expected_count and (not expected or set(found) == expected)
+        row["cases"] += 1
+        row["passed"] += whole
+        if case.expected_count == 0:
+            row["negatives"] += 1
+            row["negatives_untouched_type"] += not found
+            row["negatives_untouched_all"] += not touched
+    return table
+
+
+def ours() -> Finder:
+    default = PiiDetector(PiiConfig())
+    turkish = PiiDetector(PiiConfig(phone_regions=("TR",)))
+
+    def find(text: str, kind: str) -> tuple[list[tuple[int, int]], bool]:
+        detector = turkish if kind == "tr_phone" else default
+        spans = detector.find(text)
+        wanted = "phone" if kind == "tr_phone" else kind
+        return [(s.start, s.end) for s in spans if s.kind == wanted], bool(spans)
+
+    return find
+
+
+def run_presidio(python: str, requests: list[dict[str, str]]) -> list[list[dict[str, object]]]:
+    runner = Path(__file__).with_name("presidio_runner.py")
+    lines = "".join(json.dumps(r) + "\n" for r in requests)
+    done = subprocess.run([python, str(runner)], input=lines, capture_output=True, text=True,
+                          check=True, timeout=3600)
+    return [json.loads(line)["spans"] for line in done.stdout.splitlines()]
+
+
+def presidio(python: str, cases: list[Case]) -> Finder:
+    requests = []
+    for i, case in enumerate(cases):
+        requests.append({"id": f"{i}-type", "text": case.text, "entity": TYPE_TO_PRESIDIO[case.kind]})
+        requests.append({"id": f"{i}-all", "text": case.text, "entity": "ALL"})
+    answers = iter(run_presidio(python, requests))
+    results = {}
+    for case in cases:
+        typed, every = next(answers), next(answers)
+        results[(case.text, case.kind)] = (
+            sorted({(int(s["start"]), int(s["end"])) for s in typed}), bool(every))  # type: ignore[call-overload]
+
+    def find(text: str, kind: str) -> tuple[list[tuple[int, int]], bool]:
+        return results[(text, kind)]
+
+    return find
+
+
+def print_fixture_table(tables: dict[str, dict[str, Counter[str]]]) -> None:
+    systems = list(tables)
+    header = "| type | cases | " + " | ".join(
+        f"{s} P | {s} R | {s} cases passed | {s} negatives untouched (type / all)" for s in systems) + " |"
+    print(header)
+    print("|" + "---|" * (2 + 4 * len(systems)))
+    kinds = list(next(iter(tables.values())))
+    totals = {s: Counter() for s in systems}
+    for kind in [*kinds, "total (supported types)"]:
+        cells = []
+        for system in systems:
+            if kind.startswith("total"):
+                row = totals[system]
+            else:
+                row = tables[system][kind]
+                if kind != "tr_phone":
+                    totals[system].update(row)
+            cells.append(_fixture_cells(row))
+        cases = (totals[systems[0]] if kind.startswith("total") else tables[systems[0]][kind])["cases"]
+        print(f"| {kind} | {cases} | " + " | ".join(cells) + " |")
+
+
+def _fixture_cells(row: Counter[str]) -> str:
+    precision = row["tp"] / (row["tp"] + row["fp"]) if row["tp"] + row["fp"] else 1.0
+    recall = row["tp"] / (row["tp"] + row["fn"]) if row["tp"] + row["fn"] else 1.0
+    negatives = row["negatives"]
+    untouched = (f"{row['negatives_untouched_type']}/{negatives} / "
+                 f"{row['negatives_untouched_all']}/{negatives}" if negatives else "-")
+    return f"{precision:.3f} | {recall:.3f} | {row['passed']}/{row['cases']} | {untouched}"
+
+
+def dolma_documents() -> tuple[list[tuple[str, str]], dict[str, set[tuple[int, int]]]]:
+    docs = [(r["id"], r["text"]) for r in _jsonl_gz(DOLMA / "documents-000.json.gz")]
+    gold: dict[str, set[tuple[int, int]]] = {}
+    for row in _jsonl_gz(DOLMA / "attributes-pii-000.json.gz"):
+        spans = row["attributes"].get("pii", {}).get("email", [])
+        gold[row["id"]] = {(s[0], s[1]) for s in spans if s[2] >= 0.5}
+    return docs, gold
+
+
+def _jsonl_gz(path: Path) -> Iterable[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def print_dolma(presidio_python: str | None) -> None:
+    docs, gold = dolma_documents()
+    detector = PiiDetector(PiiConfig())
+    found = {doc_id: detector.find(text) for doc_id, text in docs}
+    systems = {"ours": {d: {(s.start, s.end) for s in spans if s.kind == "email"}
+                        for d, spans in found.items()}}
+    if presidio_python:
+        requests = [{"id": d, "text": t, "entity": "EMAIL_ADDRESS"} for d, t in docs]
+        answers = run_presidio(presidio_python, requests)
+        systems["presidio"] = {d: {(int(s["start"]), int(s["end"])) for s in a}  # type: ignore[call-overload]
+                               for (d, _), a in zip(docs, answers, strict=True)}
+    print("\n| system | gold emails | found | exact matches | precision | recall |")
+    print("|---|---|---|---|---|---|")
+    total_gold = sum(len(g) for g in gold.values())
+    for name, spans in systems.items():
+        hits = sum(len(spans[d] & gold[d]) for d in spans)
+        count = sum(len(s) for s in spans.values())
+        print(f"| {name} | {total_gold} | {count} | {hits} | {hits / count if count else 1:.3f} | "
+              f"{hits / total_gold:.3f} |")
+    print("\nEvery other span we redact in these documents (for inspection):")
+    texts = dict(docs)
+    for doc_id, spans in found.items():
+        for span in spans:
+            if span.kind != "email":
+                print(f"  {span.kind:13} {texts[doc_id][span.start:span.end]!r}")
+
+
+def extracted_pages(count: int) -> list[str]:
+    from curation.extract.trafilatura_text import extract_text
+
+    texts = []
+    for path in sorted(PAGES.glob("*.html.gz"))[:count]:
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        text = extract_text(html, None, include_tables=True)
+        if text:
+            texts.append(text)
+    return texts
+
+
+def print_throughput(pages: int, presidio_python: str | None) -> None:
+    texts = extracted_pages(pages)
+    detector = PiiDetector(PiiConfig())
+    started = time.perf_counter()
+    spans: Counter[str] = Counter()
+    for text in texts:
+        spans.update(_kinds(detector.find(text)))
+    ours_s = time.perf_counter() - started
+    chars = sum(len(t) for t in texts)
+    print(f"\n{len(texts)} extracted pages, {chars / len(texts):,.0f} characters on average; "
+          f"spans found: {dict(sorted(spans.items()))}")
+    print("\n| system | seconds | docs/s (one core) | MB/s |")
+    print("|---|---|---|---|")
+    print(f"| ours (all 8 types) | {ours_s:.2f} | {len(texts) / ours_s:,.0f} | {chars / ours_s / 1e6:.2f} |")
+    if presidio_python:
+        requests = [{"id": str(i), "text": t, "entity": "ALL"} for i, t in enumerate(texts)]
+        started = time.perf_counter()
+        run_presidio(presidio_python, requests[:1])
+        startup = time.perf_counter() - started
+        started = time.perf_counter()
+        run_presidio(presidio_python, requests)
+        presidio_s = time.perf_counter() - started - startup
+        print(f"| presidio recognizers (7 types, start-up of {startup:.1f} s excluded) | {presidio_s:.2f} | "
+              f"{len(texts) / presidio_s:,.0f} | {chars / presidio_s / 1e6:.2f} |")
+
+
+def _kinds(spans: list[Span]) -> Iterable[str]:
+    return (s.kind for s in spans)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--presidio-python", help="python of a venv with presidio-analyzer")
+    parser.add_argument("--pages", type=int, default=300, help="extracted pages for throughput")
+    args = parser.parse_args()
+    cases = [c for c in load_cases(FIXTURES) if not c.skip_reason]
+    skipped = Counter(c.skip_reason for c in load_cases(FIXTURES) if c.skip_reason)
+    print(f"Presidio recognizer fixtures: {len(cases)} cases scored; skipped: {dict(skipped)}\n")
+    tables = {"ours": score_fixtures(cases, ours())}
+    if args.presidio_python:
+        tables["presidio"] = score_fixtures(cases, presidio(args.presidio_python, cases))
+    print_fixture_table(tables)
+    print_dolma(args.presidio_python)
+    print_throughput(args.pages, args.presidio_python)
+
+
+if __name__ == "__main__":
+    main()
