@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import subprocess
 import time
 from collections import Counter
@@ -38,7 +39,8 @@ from curation.config import PiiConfig
 from curation.pii.detect import PiiDetector
 from curation.pii.spans import Span
 
-EVALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata"
+EVALDATA = Path(os.environ.get("CURATION_EVALDATA",
+                               Path(__file__).resolve().parents[1].parent / "shared" / "evaldata"))
 FIXTURES = EVALDATA / "pii" / "presidio_recognizer_fixtures.jsonl"
 DOLMA = EVALDATA / "pii" / "dolma_cc_pii_example"
 PAGES = EVALDATA / "trafilatura_eval" / "html"

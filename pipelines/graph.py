@@ -68,22 +68,14 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
     )
     docs, dropped, errors = read.kept, [read.dropped], [read.errors]
 
-    for stage in pre_dedup_stages(config):
-        result = docs | ApplyStage(stage, head)
-        docs = result.kept
-        dropped.append(result.dropped)
-        errors.append(result.errors)
+    docs = _apply_all(docs, pre_dedup_stages(config), head, dropped, errors)
 
     if config.stages.url_dedup.enabled:
         deduped = docs | UrlDedup()
         docs = deduped.kept
         dropped.append(deduped.dropped)
 
-    for stage in per_document_stages(config):
-        result = docs | ApplyStage(stage, head)
-        docs = result.kept
-        dropped.append(result.dropped)
-        errors.append(result.errors)
+    docs = _apply_all(docs, per_document_stages(config), head, dropped, errors)
 
     _ = docs | WriteShards(out, config.output.docs_per_shard)
     _ = (
@@ -92,3 +84,16 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
         | WriteDroppedSamples(out, config.output.dropped_samples_per_reason)
     )
     _ = errors | "AllErrors" >> beam.Flatten() | WriteDeadLetters(out)
+
+
+def _apply_all(
+    docs: beam.PCollection, stages: Sequence[Stage], head: int,
+    dropped: list[beam.PCollection], errors: list[beam.PCollection],
+) -> beam.PCollection:
+    """Chain `stages` over `docs`, collecting each one's dropped and errors outputs."""
+    for stage in stages:
+        result = docs | ApplyStage(stage, head)
+        docs = result.kept
+        dropped.append(result.dropped)
+        errors.append(result.errors)
+    return docs
