@@ -26,6 +26,10 @@ def stage():
         ("Write to jane.doe+news@mail.example.co.uk today.", "Write to <EMAIL> today."),
         ("Call (415) 555-0132 or +44 20 7946 0958.", "Call <PHONE> or <PHONE>."),
         ("Ruf an: 030 1234567 oder 0049 30 1234567", "Ruf an: <PHONE> oder <PHONE>"),
+        ("Desk 398-555-0100x123, fax (012)345-6789 ext. 4.", "Desk <PHONE>, fax <PHONE>."),
+        ("UK office +44(0)1632 960123.", "UK office <PHONE>."),
+        ("Visa 4777 7777 7777 7777 775 and 4111 1111 1111 1111 123 (CVV).",
+         "Visa <CREDIT_CARD> and <CREDIT_CARD> 123 (CVV)."),
         ("Server 192.168.1.20 and 2001:db8::1 are down.", "Server <IP> and <IP> are down."),
         ("Card 4111 1111 1111 1111, not 4111 1111 1111 1112.",
          "Card <CREDIT_CARD>, not 4111 1111 1111 1112."),
@@ -57,6 +61,7 @@ def test_redacts_each_type(stage, text, expected):
         "Posted 2022-11-17 08:28:32 and 22.04.2020 10:30 Uhr.",
         "Deutsch ISBN-10: 3942795116, path /2013/2013-13.pdf",
         "Champions of 1996 1997 1998 1999 and 2000.",
+        "Score +3 1000 2000 and +4416329601234 unformatted.",
         "Use sk-learn-compatible-estimators-for-everything today.",
     ],
 )
@@ -119,6 +124,6 @@ def test_presidio_recognizer_fixtures_meet_the_bar():
 
 def test_phone_budget_falls_back_to_shape_and_counts_it():
     stage = PiiStage(PiiConfig(phone_validation_budget=0))
-    kept = stage.process(Document(id="d", url="https://a.org", text="Call (415) 555-0132 or 555 0132."))
+    kept = stage.process(Document(id="d", url="https://a.org", text="Call +44 20 7946 0958 or 555 0132."))
     assert kept.text == "Call <PHONE> or 555 0132."
     assert kept.scores["pii_phone_unvalidated"] == 1.0

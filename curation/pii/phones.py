@@ -11,6 +11,9 @@ the longest valid window from each starting group is kept:
   trunk prefix (`0` in most of Europe, `1` in the NANP), or behind the country code without `+`
   (`91-415-555-0132`). This matches libphonenumber's `Leniency.VALID`, Presidio's default.
 
+A phone label just before the number (`Tel.:`, `call`, `Mobil`; see `context.py`) also admits bare
+digit strings and SSN-like groupings, and an identifier label (`Order`, `ISBN`) rules a number out.
+
 libphonenumber is pure Python and costs about 20 µs per parse. A document may spend at most
 `budget` parses; windows beyond it are redacted on shape alone when they have 10 to 15 digits and
 use phone punctuation, and counted, so a page of ten thousand numbers is still bounded in time.
@@ -24,6 +27,7 @@ from functools import lru_cache
 import phonenumbers
 import re2
 
+from curation.pii.context import has_other_id_label, has_phone_label
 from curation.pii.spans import Span, follows_iban_head, is_word_char
 
 _GROUP = r"(?:\(\d{1,5}\)|\d{1,5})"
@@ -33,7 +37,7 @@ _CANDIDATE = re2.compile(
     r"(?:^|[^0-9A-Za-z_.])((?:\+ ?|00 ?)?" + _GROUP + r"(?:(?: ?[.\-/] ?| )?" + _GROUP + r"){1,7})"
 )
 _GROUP_OR_PLUS = re2.compile(r"\+|\d+")
-_SSN_SHAPE = re2.compile(r"\d{3}[- .]\d{2}[- .]\d{4}|\d{5}-\d{4}")  # and ZIP+4
+_SSN_SHAPE = re2.compile(r"\d{3}[- .]\d{2}[- .]\d{4}|\d{3}-\d{6}|\d{5}-\d{4}")  # and ZIP+4
 # Regions where national numbers are commonly written without the trunk prefix (NANP numbers,
 # Chinese, Indian and Turkish mobiles, Brazilian and Mexican numbers, and plans with no trunk prefix).
 _WRITTEN_WITHOUT_TRUNK = frozenset({"US", "CA", "CN", "IN", "TR", "BR", "MX", "ES", "IT"})
@@ -45,7 +49,13 @@ _MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE,
 _NUMERIC_RANGE = re2.compile(r"(?:^|[ /])\d{1,2}-\d{1,2}(?:$|[ /])")
 _DATE = re2.compile(r"(?:^|\D)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./]\d\d"
                     r"|\d\d?[-./]\d\d?[-./](?:19|20)\d\d)(?:\D|$)")
-_BOOK_NUMBER = re2.compile(r"(?i)\bIS[BS]N(?:-1[03])?:?\s*$")
+# Written like a North American number (`(415) 555-0132`, `415.555.0132`, `+1-415-555-0132`),
+# with one separator used throughout: accepted on shape alone when US or CA is a region, since a
+# number in this form is a phone number even when its area code is not assigned.
+_NANP_SHAPE = re2.compile(
+    r"(?:\+1[-. ]?|1[-. ]|001[-. ])?(?:\(\d{3}\)[-. ]?\d{3}[-. ]\d{4}|\d{3}-\d{3}-\d{4}|\d{3}\.\d{3}\.\d{4})"
+)
+_EXTENSION = re2.compile(r"(?i)[ ,]{0,2}(?:x|ext\.?|extension)[ .:]{0,2}\d{1,6}")
 _MIN_NATIONAL_DIGITS = 9
 _MAX_DIGITS = 15  # ITU-T E.164
 
@@ -58,6 +68,7 @@ class PhoneFinder:
         if unknown:
             raise ValueError(f"unknown phone regions {unknown}; use ISO 3166 codes such as 'US', 'GB'")
         self.regions = tuple(regions)
+        self._nanp = bool(_NANP & set(regions))
         self.budget = budget
         self._valid = lru_cache(maxsize=100_000)(self._valid_uncached)
         self.unvalidated = 0  # windows redacted on shape alone in the last `find`
@@ -68,24 +79,29 @@ class PhoneFinder:
         self._spent = 0
         for match in _CANDIDATE.finditer(text):
             start, end = match.span(1)
-            if is_word_char(text, end) or follows_iban_head(text, start):
+            # A slice, not `match(text, end)`: the RE2 binding re-encodes the whole text per call.
+            extension = _EXTENSION.match(text[end:end + 24])
+            tail = end + extension.end() if extension else end
+            if is_word_char(text, tail) or follows_iban_head(text, start):
                 continue  # digit groups of an alphanumeric code or an IBAN
             if _continues_a_run(text, start, end):
                 continue  # more than eight groups in a row: a table of numbers, not a phone
-            if _BOOK_NUMBER.search(text[max(0, start - 12):start]):
-                continue  # ISBN-10 and ISSN numbers look like bare mobile numbers
+            labelled = has_phone_label(text, start)
+            if not labelled and has_other_id_label(text, start):
+                continue  # `Order 0123 456789`, `ISBN-10: 3942795116`
             groups = [(m.start() + start, m.end() + start) for m in _GROUP_OR_PLUS.finditer(match.group(1))]
             first = 0
             while first < len(groups):
-                found = self._longest_phone_from(text, groups, first, start, end)
+                found = self._longest_phone_from(text, groups, first, start, end, tail, labelled)
                 if found is None:
                     first += 1
                     continue
-                yield Span(found[0], found[1], "phone")
+                yield Span(found[0], tail if found[1] == end else found[1], "phone")
                 first = found[2] + 1
 
     def _longest_phone_from(
-        self, text: str, groups: list[tuple[int, int]], first: int, start: int, end: int
+        self, text: str, groups: list[tuple[int, int]], first: int, start: int, end: int, tail: int,
+        labelled: bool,
     ) -> tuple[int, int, int] | None:
         """(start, end, last group) of the longest phone window beginning at group `first`."""
         for last in range(len(groups) - 1, first - 1, -1):
@@ -95,13 +111,15 @@ class PhoneFinder:
                 window_start -= 1
             window = text[window_start:window_end]
             digits = sum(c.isdigit() for c in window)
-            if not 7 <= digits <= _MAX_DIGITS or not _phone_shaped(window, digits):
+            if not 7 <= digits <= _MAX_DIGITS or not _phone_shaped(window, digits, labelled):
                 continue
-            if not _stands_alone(text, window_start, window_end, start, end):
+            if not _stands_alone(text, window_start, window_end, start, end, tail):
                 continue
+            if self._nanp and _NANP_SHAPE.fullmatch(window):
+                return window_start, window_end, last
             if self._spent < self.budget:
                 self._spent += 1
-                ok = self._valid(window)
+                ok = self._valid(window, labelled)
             else:
                 ok = self._plausible_shape(window, digits)
                 self.unvalidated += ok
@@ -109,7 +127,7 @@ class PhoneFinder:
                 return window_start, window_end, last
         return None
 
-    def _valid_uncached(self, window: str) -> bool:
+    def _valid_uncached(self, window: str, labelled: bool) -> bool:
         digits = "".join(c for c in window if c.isdigit())
         if window.startswith("+") or window.startswith("00"):
             number = "+" + digits[2:] if window.startswith("00") else window
@@ -117,7 +135,18 @@ class PhoneFinder:
                 parsed = phonenumbers.parse(number, None)
             except phonenumbers.NumberParseException:
                 return False
-            return phonenumbers.is_valid_number(parsed)
+            if phonenumbers.is_valid_number(parsed):
+                return True
+            # `+` and a known country code, grouped like a phone number: a possible number is
+            # enough (ranges not yet assigned, example numbers in docs and test data).
+            # The country code must be a group of its own (`+44 (0)1632 960123`, not `+3 1000 2000`),
+            # or the number written unbroken after `+` (`+441154960209`).
+            rest = window.removeprefix("+").removeprefix("00").lstrip()
+            own_group = _GROUP_OR_PLUS.findall(rest)[0] == str(parsed.country_code)
+            unbroken = window.startswith("+") and rest.isdigit() and len(digits) >= 10
+            return (own_group or unbroken) and len(digits) >= 8 and \
+                phonenumbers.is_possible_number(parsed) and \
+                phonenumbers.region_code_for_country_code(parsed.country_code) not in ("ZZ", "001")
         if len(digits) < _MIN_NATIONAL_DIGITS:
             return False
         for region in self.regions:
@@ -137,7 +166,7 @@ class PhoneFinder:
             if digits == str(parsed.country_code) + national and not window.isdigit():
                 return True  # `91-415-555-0132`; bare digits led by a country code are too common
             written_bare = digits == national and (region in _WRITTEN_WITHOUT_TRUNK or not trunk)
-            if written_bare and (not window.isdigit() or region in _NANP
+            if written_bare and (labelled or not window.isdigit() or region in _NANP
                                  or phonenumbers.number_type(parsed) in _MOBILE_TYPES):
                 return True
         return False
@@ -147,11 +176,13 @@ class PhoneFinder:
         return 10 <= digits <= _MAX_DIGITS and any(c in window for c in "+()-. ")
 
 
-def _stands_alone(text: str, window_start: int, window_end: int, start: int, end: int) -> bool:
+def _stands_alone(
+    text: str, window_start: int, window_end: int, start: int, end: int, tail: int
+) -> bool:
     """A window inside a longer run of groups must be set apart by spaces and carry its own phone
     punctuation (`20241 440-600-5124`), so digit groups of IBANs and account numbers are not split
     into phone-sized pieces."""
-    if is_word_char(text, window_end):
+    if is_word_char(text, tail if window_end == end else window_end):
         return False
     if window_end < end and not text[window_end].isspace():
         return False  # `4012-8888-8888` of `4012-8888-8888-1882`
@@ -171,20 +202,24 @@ def _continues_a_run(text: str, start: int, end: int) -> bool:
         (len(after) == 2 and after[0] in " .-/:" and after[1].isdigit())
 
 
-def _phone_shaped(window: str, digits: int) -> bool:
+def _phone_shaped(window: str, digits: int, labelled: bool = False) -> bool:
     """Shapes no numbering plan writes phones in: SSN-style 3-2-4 groups, ZIP+4, dotted quads (IP
     addresses, versions), `-` mixed with `.` or `/`, a two-group range of 1-2 digit numbers (`65-68`),
-    dates (`2022-11-17`, `22.04.2020`) and bare digit strings other than 10-11 long."""
-    if _SSN_SHAPE.fullmatch(window) or ("-" in window and ("." in window or "/" in window)):
+    dates (`2022-11-17`, `22.04.2020`), decimals and bare digit strings other than 10-11 long."""
+    if "-" in window and ("." in window or "/" in window):
+        return False
+    if not labelled and _SSN_SHAPE.fullmatch(window):
         return False
     if _NUMERIC_RANGE.search(window):
         return False  # `300 215 65-68`: numbers and a range, as in score tables
     if _DATE.search(window):
         return False  # `2022-11-17 08`, `22.04.2020 10`
     if window.isdigit():
-        return 10 <= digits <= 11
+        return labelled or 10 <= digits <= 11
     groups = _GROUP_OR_PLUS.findall(window)
     if "." in window and not any(c in window for c in " -()+/"):
+        if window.count(".") == 1:
+            return False  # a decimal number (`2.718281828`)
         return all(len(g) == 2 for g in groups) or max(len(g) for g in groups) >= 4
     return True
 

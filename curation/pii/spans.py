@@ -16,10 +16,14 @@ from typing import NamedTuple
 
 import re2
 
-# Priority order for ties: the most specific, checksum-validated types first.
+# Priority order for overlaps: the most specific, checksum-validated types first. `us_ssn_weak`
+# (nine bare digits and half-grouped SSNs) yields to phone numbers (`+34 973936630`) and is
+# reported as `us_ssn`.
 PII_TYPES: tuple[str, ...] = (
     "secret", "email", "iban", "credit_card", "crypto_wallet", "ip", "us_ssn", "phone",
 )
+_PRIORITY: tuple[str, ...] = (*PII_TYPES, "us_ssn_weak")
+_REPORTED_AS = {"us_ssn_weak": "us_ssn"}
 
 
 class Span(NamedTuple):
@@ -32,7 +36,7 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     """Non-overlapping spans in text order. Types claim text in `PII_TYPES` order (checksum-validated
     types before shape-only ones), and within a type the longer span wins; a span that overlaps
     one already claimed is discarded."""
-    rank = {kind: i for i, kind in enumerate(PII_TYPES)}
+    rank = {kind: i for i, kind in enumerate(_PRIORITY)}
     ordered = sorted(spans, key=lambda s: (rank.get(s.kind, len(rank)), s.start - s.end, s.start))
     starts: list[int] = []
     chosen: list[Span] = []
@@ -46,7 +50,7 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
             continue
         starts.insert(at, span.start)
         chosen.insert(at, span)
-    return chosen
+    return [s._replace(kind=_REPORTED_AS[s.kind]) if s.kind in _REPORTED_AS else s for s in chosen]
 
 
 def substitute(text: str, spans: list[Span], placeholders: Mapping[str, str]) -> tuple[str, Counter[str]]:

@@ -3,7 +3,9 @@
 Strong form: `AAA-GG-SSSS` with one separator (`-`, `.` or space) used consistently. Weak forms
 (Presidio scores them low but reports them): nine bare digits, `AAA-GGSSSS` and `AAAGG-SSSS`;
 `weak_forms=False` turns them off for corpora full of nine-digit identifiers. A 5-4 number after
-a two-letter state code (`Springfield, IL 62704-1234`) is a ZIP+4 code and is not reported.
+a two-letter state code (`Springfield, IL 62704-1234`) is a ZIP+4 code and is not reported, and
+neither is a number labelled as another identifier (`Batch 672-90-6303`, see `context.py`).
+Weak forms are reported as `us_ssn_weak` so that a phone number covering them wins the overlap.
 Never issued, so never reported: area 000 or 666, group 00, serial 0000, one repeated digit, and
 numbers published as examples (078-05-1120 from the Woolworths wallet insert, 219-09-9999 from an
 SSA pamphlet, 123-45-6789).
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 
 import re2
 
+from curation.pii.context import has_other_id_label
 from curation.pii.spans import Span, is_word_char
 
 # The leading class consumes the character before the number, so digit runs yield one candidate.
@@ -33,7 +36,7 @@ def ssn_valid(digits: str) -> bool:
 def find_us_ssns(text: str, weak_forms: bool = True) -> Iterator[Span]:
     for match in _STRONG.finditer(text):
         start, end = match.span(1)
-        if match.group(2) != match.group(3) or _glued(text, start, end):
+        if match.group(2) != match.group(3) or _glued(text, start, end) or has_other_id_label(text, start):
             continue
         if ssn_valid(match.group(1).replace(match.group(2), "")):
             yield Span(start, end, "us_ssn")
@@ -42,8 +45,10 @@ def find_us_ssns(text: str, weak_forms: bool = True) -> Iterator[Span]:
             start, end = match.span(1)
             if _glued(text, start, end) or _ZIP_PLUS_4.search(text[max(0, start - 3):start]):
                 continue
+            if has_other_id_label(text, start):
+                continue
             if ssn_valid(match.group(1).replace("-", "")):
-                yield Span(start, end, "us_ssn")
+                yield Span(start, end, "us_ssn_weak")
 
 
 def _glued(text: str, start: int, end: int) -> bool:
