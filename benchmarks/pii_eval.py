@@ -12,14 +12,18 @@ Three measurements, each printed as a table:
 2. Real Common Crawl documents from Dolma's PII test data (10 documents; the gold emails are
    Dolma's spans scored 0.8, its 0.1-scored `@handle` span is not an email). Every other span we
    redact there is printed for inspection.
-3. Throughput in documents per second on one core, on main text extracted with trafilatura from
+3. Optionally (`--synthetic FILE`), a labelled synthetic set made by `pii_synthetic.py` (Faker):
+   exact-span precision and recall per type, a found span with other boundaries counting against
+   both, and the share of PII-free sentences left untouched.
+4. Throughput in documents per second on one core, on main text extracted with trafilatura from
    the first `--pages` pages of the trafilatura evaluation set.
 
 With `--presidio-python /tmp/pvenv/bin/python` the same cases and documents also go through
 Presidio's recognizers (benchmarks/presidio_runner.py explains the setup and what differs from
 its AnalyzerEngine) and both are printed side by side.
 
-    .venv/bin/python -m benchmarks.pii_eval [--presidio-python /tmp/pvenv/bin/python] [--pages 300]
+    .venv/bin/python -m benchmarks.pii_eval [--presidio-python /tmp/pvenv/bin/python] [--pages 300] \
+        [--synthetic /tmp/pii_synthetic.jsonl]
 """
 
 from __future__ import annotations
@@ -191,6 +195,63 @@ def print_dolma(presidio_python: str | None) -> None:
                 print(f"  {span.kind:13} {texts[doc_id][span.start:span.end]!r}")
 
 
+SpanSet = set[tuple[int, int, str]]
+
+
+def score_synthetic(rows: list[dict], found: list[SpanSet]) -> dict[str, Counter[str]]:
+    table: dict[str, Counter[str]] = {}
+    for row, got in zip(rows, found, strict=True):
+        gold = {(g["start"], g["end"], g["type"]) for g in row["spans"]}
+        if not gold:
+            table.setdefault("(no PII)", Counter())["lines"] += 1
+            table["(no PII)"]["untouched"] += not got
+        for span in gold:
+            counts = table.setdefault(span[2], Counter())
+            if span in got:
+                counts["tp"] += 1
+            elif any(_overlap(span, other) for other in got):
+                counts["partial"] += 1
+            else:
+                counts["fn"] += 1
+        for span in got - gold:
+            if not any(_overlap(span, other) for other in gold):
+                table.setdefault(span[2], Counter())["fp"] += 1
+    return table
+
+
+def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    return a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
+
+
+def print_synthetic(path: Path, presidio_python: str | None) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    detector = PiiDetector(PiiConfig())
+    systems = {"ours": score_synthetic(rows, [{(s.start, s.end, s.kind) for s in detector.find(r["text"])}
+                                              for r in rows])}
+    if presidio_python:
+        answers = run_presidio(presidio_python, [{"id": str(i), "text": r["text"], "entity": "ALL"}
+                                                 for i, r in enumerate(rows)])
+        found = [{(int(a["start"]), int(a["end"]), PRESIDIO_TO_TYPE[str(a["entity"])])  # type: ignore[call-overload]
+                  for a in spans} for spans in answers]
+        systems["presidio"] = score_synthetic(rows, found)
+    print(f"\nSynthetic set {path.name}: {len(rows)} lines")
+    print("\n| type | gold | " + " | ".join(f"{name} P | {name} R" for name in systems) + " |")
+    print("|---|---|" + "---|---|" * len(systems))
+    ours = systems["ours"]
+    for kind in sorted(k for k in ours if k != "(no PII)"):
+        gold = ours[kind]["tp"] + ours[kind]["partial"] + ours[kind]["fn"]
+        cells = []
+        for table in systems.values():
+            row = table.get(kind, Counter())
+            wrong = row["fp"] + row["partial"]
+            cells.append(f"{row['tp'] / (row['tp'] + wrong) if row['tp'] + wrong else 1:.3f} | "
+                         f"{row['tp'] / gold if gold else 1:.3f}")
+        print(f"| {kind} | {gold} | " + " | ".join(cells) + " |")
+    clean = [t["(no PII)"] for t in systems.values()]
+    print("| sentences without PII, untouched | | "
+          + " | ".join(f"{c['untouched']}/{c['lines']} | " for c in clean) + "")
+
+
 def extracted_pages(count: int) -> list[str]:
     from curation.extract.trafilatura_text import extract_text
 
@@ -237,6 +298,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--presidio-python", help="python of a venv with presidio-analyzer")
     parser.add_argument("--pages", type=int, default=300, help="extracted pages for throughput")
+    parser.add_argument("--synthetic", type=Path, help="a set written by benchmarks/pii_synthetic.py")
     args = parser.parse_args()
     cases = [c for c in load_cases(FIXTURES) if not c.skip_reason]
     skipped = Counter(c.skip_reason for c in load_cases(FIXTURES) if c.skip_reason)
@@ -246,6 +308,8 @@ def main() -> None:
         tables["presidio"] = score_fixtures(cases, presidio(args.presidio_python, cases))
     print_fixture_table(tables)
     print_dolma(args.presidio_python)
+    if args.synthetic:
+        print_synthetic(args.synthetic, args.presidio_python)
     print_throughput(args.pages, args.presidio_python)
 
 
