@@ -307,6 +307,13 @@ def main() -> None:
     if args.presidio_python:
         tables["presidio"] = score_fixtures(cases, presidio(args.presidio_python, cases))
     print_fixture_table(tables)
+    every = list(load_cases(FIXTURES))
+    detector = PiiDetector(PiiConfig())
+    negatives = [c for c in every if c.expected_count == 0]
+    untouched = sum(not detector.find(c.text) for c in negatives)
+    print(f"\nAll {len(negatives)} must-find-nothing cases (URL, leniency and Turkish ones included), "
+          f"default config, any type: {untouched}/{len(negatives)} untouched "
+          f"({untouched / len(negatives):.1%})")
     print_dolma(args.presidio_python)
     if args.synthetic:
         print_synthetic(args.synthetic, args.presidio_python)

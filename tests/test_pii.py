@@ -28,6 +28,8 @@ def stage():
         ("Ruf an: 030 1234567 oder 0049 30 1234567", "Ruf an: <PHONE> oder <PHONE>"),
         ("Desk 398-555-0100x123, fax (012)345-6789 ext. 4.", "Desk <PHONE>, fax <PHONE>."),
         ("UK office +44(0)1632 960123.", "UK office <PHONE>."),
+        ("Call 998-758-1920 (Mon-Fri) or text 0612345678.", "Call <PHONE> (Mon-Fri) or text <PHONE>."),
+        ("Employee SSN 339602697, phone +1 415-555-9122.", "Employee SSN <US_SSN>, phone <PHONE>."),
         ("Visa 4777 7777 7777 7777 775 and 4111 1111 1111 1111 123 (CVV).",
          "Visa <CREDIT_CARD> and <CREDIT_CARD> 123 (CVV)."),
         ("Server 192.168.1.20 and 2001:db8::1 are down.", "Server <IP> and <IP> are down."),
@@ -62,6 +64,8 @@ def test_redacts_each_type(stage, text, expected):
         "Deutsch ISBN-10: 3942795116, path /2013/2013-13.pdf",
         "Champions of 1996 1997 1998 1999 and 2000.",
         "Score +3 1000 2000 and +4416329601234 unformatted.",
+        "Customer ID 3130748104, employer EIN 32-6672958, (unix 1789025064).",
+        "Ship to ZIP 12345-6789; Batch 672-90-6303 passed; Tracking number 568516387518601012.",
         "Use sk-learn-compatible-estimators-for-everything today.",
     ],
 )

@@ -16,13 +16,17 @@ PHONE_WORDS = frozenset({
     "phone", "telephone", "tel", "mobile", "mob", "cell", "cellphone", "fax", "call", "contact",
     "whatsapp", "hotline", "téléphone", "tél", "telefon", "telefono", "teléfono", "handy", "mobil",
     "portable", "cellulare", "telefone", "celular", "alternate", "dial", "phones", "numbers",
+    "text", "sms", "reach", "ring", "telefonnummer", "rufnummer",
 })
 OTHER_ID_WORDS = frozenset({
     "order", "invoice", "batch", "lot", "ref", "reference", "tracking", "serial", "part", "model",
     "sku", "isbn", "issn", "transaction", "ticket", "case", "item", "product", "article", "version",
     "build", "patent", "doi", "barcode", "ean", "upc", "shipment", "parcel", "receipt", "booking",
-    "confirmation", "claim", "policy", "issue", "bug", "commit", "job", "request",
+    "confirmation", "claim", "policy", "issue", "bug", "commit", "job", "request", "id", "ein", "tin",
+    "vat", "unix", "timestamp", "epoch", "customer", "zip", "postal", "postcode", "plz",
 })
+# Labels that make a bare nine-digit number an SSN rather than a phone number.
+SSN_WORDS = frozenset({"ssn", "ssns", "social", "security", "ss", "itin"})
 
 
 def label_words(text: str, start: int) -> list[str]:
@@ -32,6 +36,10 @@ def label_words(text: str, start: int) -> list[str]:
 
 def has_phone_label(text: str, start: int) -> bool:
     return any(word in PHONE_WORDS for word in label_words(text, start))
+
+
+def has_ssn_label(text: str, start: int) -> bool:
+    return any(word in SSN_WORDS for word in label_words(text, start))
 
 
 def has_other_id_label(text: str, start: int) -> bool:

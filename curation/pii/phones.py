@@ -21,23 +21,26 @@ use phone punctuation, and counted, so a page of ten thousand numbers is still b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import phonenumbers
 import re2
 
-from curation.pii.context import has_other_id_label, has_phone_label
+from curation.pii.context import has_other_id_label, has_phone_label, has_ssn_label
 from curation.pii.spans import Span, follows_iban_head, is_word_char
 
 _GROUP = r"(?:\(\d{1,5}\)|\d{1,5})"
+# RE2 scans whole documents; the helpers below only ever see one candidate (at most ~60 characters)
+# or a short slice, have no nested repetition, and use Python's `re`, whose per-call cost is lower.
 # The leading class consumes the character before the number (not a letter, digit or dot), so long
 # dotted or dashed digit runs yield few candidates.
 _CANDIDATE = re2.compile(
     r"(?:^|[^0-9A-Za-z_.])((?:\+ ?|00 ?)?" + _GROUP + r"(?:(?: ?[.\-/] ?| )?" + _GROUP + r"){1,7})"
 )
-_GROUP_OR_PLUS = re2.compile(r"\+|\d+")
-_SSN_SHAPE = re2.compile(r"\d{3}[- .]\d{2}[- .]\d{4}|\d{3}-\d{6}|\d{5}-\d{4}")  # and ZIP+4
+_GROUP_OR_PLUS = re.compile(r"\+|\d+")
+_SSN_SHAPE = re.compile(r"\d{3}[- .]\d{2}[- .]\d{4}|\d{3}-\d{6}|\d{5}-\d{4}")  # and ZIP+4
 # Regions where national numbers are commonly written without the trunk prefix (NANP numbers,
 # Chinese, Indian and Turkish mobiles, Brazilian and Mexican numbers, and plans with no trunk prefix).
 _WRITTEN_WITHOUT_TRUNK = frozenset({"US", "CA", "CN", "IN", "TR", "BR", "MX", "ES", "IT"})
@@ -46,16 +49,18 @@ _WRITTEN_WITHOUT_TRUNK = frozenset({"US", "CA", "CN", "IN", "TR", "BR", "MX", "E
 _NANP = frozenset({"US", "CA"})
 _MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE,
                            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
-_NUMERIC_RANGE = re2.compile(r"(?:^|[ /])\d{1,2}-\d{1,2}(?:$|[ /])")
-_DATE = re2.compile(r"(?:^|\D)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./]\d\d"
+_NUMERIC_RANGE = re.compile(r"(?:^|[ /])\d{1,2}-\d{1,2}(?:$|[ /])")
+_DATE = re.compile(r"(?:^|\D)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./]\d\d"
                     r"|\d\d?[-./]\d\d?[-./](?:19|20)\d\d)(?:\D|$)")
 # Written like a North American number (`(415) 555-0132`, `415.555.0132`, `+1-415-555-0132`),
 # with one separator used throughout: accepted on shape alone when US or CA is a region, since a
 # number in this form is a phone number even when its area code is not assigned.
-_NANP_SHAPE = re2.compile(
+_NANP_SHAPE = re.compile(
     r"(?:\+1[-. ]?|1[-. ]|001[-. ])?(?:\(\d{3}\)[-. ]?\d{3}[-. ]\d{4}|\d{3}-\d{3}-\d{4}|\d{3}\.\d{3}\.\d{4})"
 )
-_EXTENSION = re2.compile(r"(?i)[ ,]{0,2}(?:x|ext\.?|extension)[ .:]{0,2}\d{1,6}")
+_EXTENSION = re.compile(r"(?i)[ ,]{0,2}(?:x|ext\.?|extension)[ .:]{0,2}\d{1,6}")
+_GROUP_BEFORE = re.compile(r"(?:\d|\d\)|\))[ .\-/:]?$")
+_GROUP_AFTER = re.compile(r"[ .\-/:]?\(?\d")
 _MIN_NATIONAL_DIGITS = 9
 _MAX_DIGITS = 15  # ITU-T E.164
 
@@ -87,8 +92,8 @@ class PhoneFinder:
             if _continues_a_run(text, start, end):
                 continue  # more than eight groups in a row: a table of numbers, not a phone
             labelled = has_phone_label(text, start)
-            if not labelled and has_other_id_label(text, start):
-                continue  # `Order 0123 456789`, `ISBN-10: 3942795116`
+            if not labelled and (has_other_id_label(text, start) or has_ssn_label(text, start)):
+                continue  # `Order 0123 456789`, `ISBN-10: 3942795116`, `SSN 673828947`
             groups = [(m.start() + start, m.end() + start) for m in _GROUP_OR_PLUS.finditer(match.group(1))]
             first = 0
             while first < len(groups):
@@ -194,12 +199,13 @@ def _stands_alone(
 
 
 def _continues_a_run(text: str, start: int, end: int) -> bool:
-    """True when digits go on past the candidate: `digit sep` before it or `sep digit` after it
-    (`:` included, so the parts of a time such as `08:28:32` are never a phone)."""
-    before = text[start - 2:start] if start >= 2 else ""
-    after = text[end:end + 2]
-    return (len(before) == 2 and before[0].isdigit() and before[1] in " .-/:") or \
-        (len(after) == 2 and after[0] in " .-/:" and after[1].isdigit())
+    """True when digit groups go on past the candidate, directly or across one separator (`:`
+    included, so the parts of a time such as `08:28:32` are never a phone); a parenthesised group
+    counts as a digit group (`(1) (1) (1) ...`)."""
+    before = text[max(0, start - 3):start]
+    if _GROUP_BEFORE.search(before):
+        return True
+    return _GROUP_AFTER.match(text[end:end + 3]) is not None
 
 
 def _phone_shaped(window: str, digits: int, labelled: bool = False) -> bool:

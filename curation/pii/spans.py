@@ -10,11 +10,10 @@ IPv4 one).
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
-
-import re2
 
 # Priority order for overlaps: the most specific, checksum-validated types first. `us_ssn_weak`
 # (nine bare digits and half-grouped SSNs) yields to phone numbers (`+34 973936630`) and is
@@ -67,7 +66,7 @@ def substitute(text: str, spans: list[Span], placeholders: Mapping[str, str]) ->
     return "".join(parts), counts
 
 
-_IBAN_HEAD = re2.compile(r"[A-Z]{2}\d{2}(?:[ -][0-9A-Za-z]{4}){0,7}[ -]$")
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}(?:[ -][0-9A-Za-z]{4}){0,7}[ -]$")
 
 
 def follows_iban_head(text: str, start: int) -> bool:

@@ -13,6 +13,7 @@ SSA pamphlet, 123-45-6789).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import re2
@@ -21,9 +22,15 @@ from curation.pii.context import has_other_id_label
 from curation.pii.spans import Span, is_word_char
 
 # The leading class consumes the character before the number, so digit runs yield one candidate.
-_STRONG = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{3}([- .])\d{2}([- .])\d{4})")
+_STRONG = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{3}[- .]\d{2}[- .]\d{4})")
 _WEAK = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{9}|\d{3}-\d{6}|\d{5}-\d{4})")
-_ZIP_PLUS_4 = re2.compile(r"\b[A-Z]{2} $")  # `IL 62704-1234`: a state and a ZIP+4 code
+_ZIP_PLUS_4 = re.compile(r"\b([A-Z]{2}),? $")  # `IL 62704-1234`: a state and a ZIP+4 code
+_US_STATES = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA",
+    "WA", "WV", "WI", "WY",
+})
 _EXAMPLES = frozenset({"078051120", "219099999", "123456789"})
 
 
@@ -36,19 +43,23 @@ def ssn_valid(digits: str) -> bool:
 def find_us_ssns(text: str, weak_forms: bool = True) -> Iterator[Span]:
     for match in _STRONG.finditer(text):
         start, end = match.span(1)
-        if match.group(2) != match.group(3) or _glued(text, start, end) or has_other_id_label(text, start):
+        number = text[start:end]
+        if number[3] != number[6] or _glued(text, start, end):
             continue
-        if ssn_valid(match.group(1).replace(match.group(2), "")):
+        if ssn_valid(number[:3] + number[4:6] + number[7:]) and not has_other_id_label(text, start):
             yield Span(start, end, "us_ssn")
     if weak_forms:
         for match in _WEAK.finditer(text):
             start, end = match.span(1)
-            if _glued(text, start, end) or _ZIP_PLUS_4.search(text[max(0, start - 3):start]):
+            if _glued(text, start, end) or _is_zip_plus_4(text, start, end):
                 continue
-            if has_other_id_label(text, start):
-                continue
-            if ssn_valid(match.group(1).replace("-", "")):
+            if ssn_valid(text[start:end].replace("-", "")) and not has_other_id_label(text, start):
                 yield Span(start, end, "us_ssn_weak")
+
+
+def _is_zip_plus_4(text: str, start: int, end: int) -> bool:
+    state = _ZIP_PLUS_4.search(text[max(0, start - 5):start])
+    return end - start == 10 and text[start + 5] == "-" and state is not None and state.group(1) in _US_STATES
 
 
 def _glued(text: str, start: int, end: int) -> bool:
