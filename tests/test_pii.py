@@ -83,6 +83,10 @@ def test_document_scores_and_counters(stage):
     assert empty.scores == {"pii_total": 0.0} and stage.kept_counters(empty) == {}
 
 
+def test_lone_surrogates_do_not_fail_the_document(stage):
+    assert stage.redact("mail a@b.org \ud800 end") == ("mail <EMAIL> \ufffd end", {"email": 1})
+
+
 def test_placeholders_and_types_are_configurable():
     stage = PiiStage(PiiConfig(types=("email",), placeholders={"email": "[email]"}))
     assert stage.redact("a@b.org 10.0.0.1") == ("[email] 10.0.0.1", {"email": 1})

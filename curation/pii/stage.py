@@ -12,6 +12,7 @@ PII redaction never loses a document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from curation.config import PiiConfig
@@ -19,6 +20,8 @@ from curation.document import Document
 from curation.pii.detect import PiiDetector
 from curation.pii.spans import substitute
 from curation.stage import Outcome, Stage
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class PiiStage(Stage):
@@ -33,9 +36,14 @@ class PiiStage(Stage):
             self._detector = PiiDetector(self.config)
 
     def redact(self, text: str) -> tuple[str, dict[str, int]]:
-        """`text` with PII replaced, and the number of replacements per type."""
+        """`text` with PII replaced, and the number of replacements per type. Lone surrogates
+        (from `\ud800`-style JSON escapes) cannot be encoded for RE2 or Parquet and become U+FFFD."""
         self.setup()
         assert self._detector is not None
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = _LONE_SURROGATE.sub("\ufffd", text)
         spans = self._detector.find(text)
         redacted, counts = substitute(text, spans, self.config.placeholder_for)
         return redacted, dict(counts)
