@@ -45,7 +45,6 @@ class PiiDetector:
             spans += find_ip_addresses(text, self.config.keep_special_ips)
         if "us_ssn" in types:
             spans += find_us_ssns(text, self.config.ssn_weak_forms)
-        self._phones.unvalidated = 0
         if "phone" in types:
             spans += self._phones.find(text)
         return resolve_overlaps(spans)

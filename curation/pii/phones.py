@@ -90,7 +90,7 @@ class PhoneFinder:
             if is_word_char(text, tail) or follows_iban_head(text, start):
                 continue  # digit groups of an alphanumeric code or an IBAN
             if _continues_a_run(text, start, end):
-                continue  # more than eight groups in a row: a table of numbers, not a phone
+                continue  # digit groups go on past it: a table of numbers or a time, not a phone
             labelled = has_phone_label(text, start)
             if not labelled and (has_other_id_label(text, start) or has_ssn_label(text, start)):
                 continue  # `Order 0123 456789`, `ISBN-10: 3942795116`, `SSN 673828947`
