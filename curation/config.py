@@ -142,12 +142,50 @@ class UrlSafetyConfig(_Strict):
     soft_banned_word_threshold: int = Field(default=2, ge=1)
 
 
+class MinHashDedupConfig(_Strict):
+    """Global near-duplicate removal (Llama 3 section 3.1.1: "we perform global MinHash ... across
+    the entire dataset to remove near duplicate documents"). Word `ngram` shingles (FineWeb: 5),
+    `num_perm` permutations (datasketch defaults: 128, seed 1), LSH bands and rows chosen by
+    datasketch for `threshold` (Jaccard). Candidates are checked against their bucket's smallest
+    document: `verify: signature` compares full signatures (cheap), `exact` compares shingle sets
+    (each document's shingles travel with it through the shuffle), `none` trusts the band match.
+    One document per cluster is kept: the `longest` text, the `newest` fetch or the `first_id`;
+    ties go to the smaller id. Clusters are formed per language when `per_language`.
+    Connected components take at most `max_rounds` large-star/small-star rounds (a 2,000-node
+    chain needs 12); `stats.json` reports nodes still unsettled after the last one."""
+
+    enabled: bool = True
+    ngram: int = Field(default=5, ge=1)
+    num_perm: int = Field(default=128, ge=2)
+    seed: int = 1
+    threshold: float = Field(default=0.8, gt=0.0, lt=1.0)
+    verify: Literal["none", "signature", "exact"] = "signature"
+    keep: Literal["longest", "newest", "first_id"] = "longest"
+    per_language: bool = True
+    max_rounds: int = Field(default=20, ge=1)
+
+
+class LineDedupConfig(_Strict):
+    """Llama 3 section 3.1.1: "we remove lines that appeared more than 6 times in each bucket of
+    30M documents" (ccNet-style). Documents are spread over ceil(N / `bucket_size`) buckets by a
+    hash of their id; a normalised line (lowercase, digits to 0, punctuation and accents removed,
+    whitespace collapsed) seen more than `max_occurrences` times in its bucket is removed from every
+    document there. Documents left with fewer than `min_chars` characters are dropped."""
+
+    enabled: bool = True
+    bucket_size: int = Field(default=30_000_000, ge=1)
+    max_occurrences: int = Field(default=6, ge=1)
+    min_chars: int = Field(default=1, ge=1)
+
+
 class StagesConfig(_Strict):
     url_safety: UrlSafetyConfig = UrlSafetyConfig()
     url_dedup: UrlDedupConfig = UrlDedupConfig()
     extract: ExtractConfig = ExtractConfig()
     langid: LangIdConfig = LangIdConfig()
     pii: PiiConfig = PiiConfig()
+    minhash_dedup: MinHashDedupConfig = MinHashDedupConfig()
+    line_dedup: LineDedupConfig = LineDedupConfig()
 
 
 class DirectRunnerConfig(_Strict):

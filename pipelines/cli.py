@@ -21,12 +21,11 @@ from typing import Any
 
 from curation.config import Config, ConfigError, load_config, with_overrides
 from curation.document import Document, to_json_dict
-from curation.stage import Dropped, Failure, run_stage
+from curation.stage import CorpusStage, Dropped, Failure, run_stage
 
 STAGE_NAMES = ("url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup",
                "line_dedup", "heuristics", "classify", "mix")
-_NOT_YET = {"minhash_dedup": 5, "line_dedup": 5, "heuristics": 6,
-            "classify": 7, "mix": 8}
+_NOT_YET = {"heuristics": 6, "classify": 7, "mix": 8}
 _DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
                    "sdk_container_image", "job_name", "machine_type", "max_num_workers")
 
@@ -162,10 +161,9 @@ def _stage(args: argparse.Namespace, config: Config) -> int:
 def _stage_results(
     name: str, config: Config, docs: list[Document], counts: Counter[str]
 ) -> Iterator[Any]:
-    if name == "url_dedup":
-        from curation.dedup.url import UrlDedup
-
-        yield from UrlDedup().run_in_memory(docs)
+    corpus = _corpus_stage(name, config)
+    if corpus is not None:
+        yield from corpus.run_in_memory(docs)
         return
     from pipelines.graph import per_document_stages, pre_dedup_stages
 
@@ -180,6 +178,21 @@ def _stage_results(
             yield result
     finally:
         stage.teardown()
+
+
+def _corpus_stage(name: str, config: Config) -> CorpusStage | None:
+    """The exact in-memory reference of a stage that needs the whole corpus, if `name` is one."""
+    from curation.dedup.lines import LineDedup
+    from curation.dedup.near_dup import MinHashDedup
+    from curation.dedup.url import UrlDedup
+
+    if name == "url_dedup":
+        return UrlDedup()
+    if name == "minhash_dedup":
+        return MinHashDedup(config.stages.minhash_dedup)
+    if name == "line_dedup":
+        return LineDedup(config.stages.line_dedup)
+    return None
 
 
 def _enabled(config: Config, name: str) -> Config:

@@ -6,11 +6,13 @@
     extract     html -> main text (trafilatura)     # Output: documents with text, html cleared
     langid      fastText lid.176 -> lang, score     # Output: documents with a confident language
     pii         emails, phones, IPs, ... -> <TYPE>  # Output: text with PII replaced
+    minhash_dedup  global near-duplicate clusters    # Output: one document per cluster
+    line_dedup  lines seen > 6 times per bucket     # Output: documents without boilerplate lines
     write       Parquet shards per category         # Output: shards/<category>/part-*.parquet
 
 Every stage's dropped documents feed a bounded audit sample and its failures feed the dead-letter
-files. Stages that later issues add (dedup, heuristics, classify, mix) slot into
-`per_document_stages` or beside `UrlDedup` in the same way.
+files. Stages that later issues add (heuristics, classify, mix) slot into `per_document_stages`
+or `corpus_stages` in the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from curation.langid.stage import LangIdStage
 from curation.pii.stage import PiiStage
 from curation.safety.url_filter import UrlSafetyStage
 from curation.stage import Stage
+from pipelines.line_dedup import LineDedup
+from pipelines.minhash_dedup import MinHashDedup
 from pipelines.read import ReadDocuments
 from pipelines.stage_transform import ApplyStage
 from pipelines.url_dedup import UrlDedup
@@ -51,12 +55,23 @@ def per_document_stages(config: Config) -> list[Stage]:
     return stages
 
 
+def corpus_stages(config: Config) -> list[tuple[str, beam.PTransform]]:
+    """Stages after the per-document ones whose decisions need other documents: (name, transform)."""
+    stages: list[tuple[str, beam.PTransform]] = []
+    if config.stages.minhash_dedup.enabled:
+        stages.append(("minhash_dedup", MinHashDedup(config.stages.minhash_dedup)))
+    if config.stages.line_dedup.enabled:
+        stages.append(("line_dedup", LineDedup(config.stages.line_dedup)))
+    return stages
+
+
 def stage_order(config: Config) -> list[str]:
     """The stages a run with `config` passes documents through, in order (for stats)."""
     names = ["read", *(stage.name for stage in pre_dedup_stages(config))]
     if config.stages.url_dedup.enabled:
         names.append("url_dedup")
     names += [stage.name for stage in per_document_stages(config)]
+    names += [name for name, _ in corpus_stages(config)]
     return [*names, "write"]
 
 
@@ -76,6 +91,11 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
         dropped.append(deduped.dropped)
 
     docs = _apply_all(docs, per_document_stages(config), head, dropped, errors)
+
+    for _, transform in corpus_stages(config):
+        result = docs | transform
+        docs = result.kept
+        dropped.append(result.dropped)
 
     _ = docs | WriteShards(out, config.output.docs_per_shard)
     _ = (

@@ -75,8 +75,29 @@ def test_stage_url_safety_and_pii(tmp_path, capsys):
     assert "redacted.email=1" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", [n for n in STAGE_NAMES
-                                  if n not in {"url_safety", "url_dedup", "extract", "langid", "pii"}])
+def test_stage_minhash_and_line_dedup(tmp_path):
+    story = " ".join(f"w{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(300))
+    rows = [
+        {"id": "a", "url": "https://a.org/1", "text": story + "\nCookie settings"},
+        {"id": "b", "url": "https://b.org/1", "text": story + " extra\nCookie settings"},
+        {"id": "c", "url": "https://c.org/1", "text": "A different page entirely.\nCookie settings"},
+    ]
+    write_jsonl(tmp_path / "in.jsonl", rows)
+    assert main(["stage", "minhash_dedup", "--input", str(tmp_path / "in.jsonl"),
+                 "--output", str(tmp_path / "mh.jsonl"), "--keep-dropped"]) == 0
+    out = {r["id"]: r for r in read_jsonl(tmp_path / "mh.jsonl")}
+    assert out["a"]["dropped_reason"] == "near_duplicate" and out["a"]["dropped_detail"] == "b"
+    assert out["b"]["scores"]["minhash_cluster_size"] == 2.0
+    config = tmp_path / "c.yaml"
+    config.write_text("stages:\n  line_dedup:\n    max_occurrences: 2\n")
+    assert main(["stage", "line_dedup", "--input", str(tmp_path / "in.jsonl"), "--config", str(config),
+                 "--output", str(tmp_path / "ld.jsonl")]) == 0
+    texts = {r["id"]: r["text"] for r in read_jsonl(tmp_path / "ld.jsonl")}
+    assert texts["c"] == "A different page entirely." and "Cookie" not in texts["a"]
+
+
+@pytest.mark.parametrize("name", [n for n in STAGE_NAMES if n not in {
+    "url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup", "line_dedup"}])
 def test_stages_of_later_issues_say_not_implemented(tmp_path, capsys, name):
     write_jsonl(tmp_path / "in.jsonl", [{"url": "https://a.org", "text": "x"}])
     assert main(["stage", name, "--input", str(tmp_path / "in.jsonl"),
