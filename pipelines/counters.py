@@ -24,6 +24,14 @@ class StageCounters:
             counter = self._counters[name] = Metrics.counter(NAMESPACE_PREFIX + self.stage, name)
         counter.inc(value)  # type: ignore[attr-defined]
 
+    def observe(self, name: str, value: int) -> None:
+        """Record `value` in the distribution `name` (Beam keeps its count, sum, min and max)."""
+        distribution = self._counters.get("~" + name)
+        if distribution is None:
+            distribution = self._counters["~" + name] = Metrics.distribution(
+                NAMESPACE_PREFIX + self.stage, name)
+        distribution.update(value)  # type: ignore[attr-defined]
+
     def seen(self, value: int = 1) -> None:
         self.inc("seen", value)
 

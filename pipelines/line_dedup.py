@@ -71,7 +71,8 @@ class _ApplyFn(beam.DoFn):
 
     def process(self, item: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
         _, grouped = item
-        remove = set(grouped["remove"])
+        remove = set(grouped["remove"])  # at most the document's own distinct lines
+        self._counters.observe("doc.lines_to_remove", len(remove))
         for doc in grouped["doc"]:
             outcome = apply_removals(doc, remove, self._config)
             if isinstance(outcome, Drop):

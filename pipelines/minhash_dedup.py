@@ -9,8 +9,9 @@ corpus, the signatures or the graph on one worker (curation/dedup/near_dup.py ha
 
 State per key is bounded by configuration, not by the corpus: a bucket or a node's neighbour list
 is read as a stream, twice (minimum first, then emit), holding only the smallest member and its
-payload; the per-cluster combiner holds one rank and a count. Counters: `edges.candidates`,
-`edges.verified`, `components.changed.round_<k>` (edges re-parented in round k; zero means
+payload; the per-cluster combiner holds one rank and a count. The distributions
+`bucket.members` and `node.larger_neighbours` record how long those streams were. Counters:
+`edges.candidates`, `edges.verified`, `components.changed.round_<k>` (edges re-parented in round k; zero means
 converged), `components.unsettled` (nodes with more than one parent after the last round, each
 joined to its smallest).
 """
@@ -69,6 +70,7 @@ class _BucketEdgesFn(beam.DoFn):
         candidates = -1
         for _ in members:
             candidates += 1
+        self._counters.observe("bucket.members", candidates + 1)
         if candidates <= 0:
             return
         self._counters.inc("edges.candidates", candidates)
@@ -87,9 +89,12 @@ class _LargeStarFn(beam.DoFn):
     def process(self, item: tuple[str, Iterable[str]]) -> Iterator[tuple[str, str]]:
         node, neighbours = item
         changed = 0
+        degree = 0
         for edge, moved in large_star(node, lambda: neighbours):
             changed += moved
+            degree += 1
             yield edge
+        self._counters.observe("node.larger_neighbours", degree)
         if changed:
             self._counters.inc(f"components.changed.round_{self._round:02d}", changed)
 

@@ -20,9 +20,21 @@ class AccountingError(RuntimeError):
 
 
 def counters_from_result(result: Any) -> dict[str, dict[str, int]]:
-    """{stage: {counter name: value}} from a PipelineResult's committed (else attempted) metrics."""
+    """{stage: {counter name: value}} from a PipelineResult's committed (else attempted) metrics.
+    Distributions (`StageCounters.observe`) are reported by their maximum, as `<name>.max`."""
     counters: dict[str, dict[str, int]] = {}
-    for metric in result.metrics().query(MetricsFilter())["counters"]:
+    queried = result.metrics().query(MetricsFilter())
+    for metric in queried.get("distributions", []):
+        namespace = metric.key.metric.namespace
+        if not namespace.startswith(NAMESPACE_PREFIX):
+            continue
+        value = metric.committed if metric.committed is not None else metric.attempted
+        if value is None or not value.count:
+            continue
+        stage = counters.setdefault(namespace.removeprefix(NAMESPACE_PREFIX), {})
+        name = f"{metric.key.metric.name}.max"
+        stage[name] = max(stage.get(name, 0), int(value.max))
+    for metric in queried["counters"]:
         namespace = metric.key.metric.namespace
         if not namespace.startswith(NAMESPACE_PREFIX):
             continue
