@@ -8,7 +8,7 @@ finaliser and applies `a * h + b mod 2^32` per permutation. `signatures` compute
 once (tests check equality), in uint32 arithmetic on a (shingles x permutations) block.
 
 Bands and rows come from datasketch's optimal-parameter routine for a target Jaccard threshold
-(`MinHashLSH(threshold, num_perm).b/.r`), which minimises the weighted false positive and
+(`MinHashLSH(threshold, num_perm, weights).b/.r`), which minimises the weighted false positive and
 false negative probability.
 """
 
@@ -42,9 +42,10 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @cache
-def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) for `threshold`, from datasketch's optimiser."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+def lsh_bands(threshold: float, num_perm: int, false_negative_weight: float = 0.5) -> tuple[int, int]:
+    """(bands, rows) for `threshold`, from datasketch's optimiser with the given weighting."""
+    weights = (1.0 - false_negative_weight, false_negative_weight)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
     return int(lsh.b), int(lsh.r)
 
 

@@ -70,7 +70,7 @@ class Payloads:
         a = np.frombuffer(first, dtype=np.uint32)
         b = np.frombuffer(second, dtype=np.uint32)
         if self.config.verify == "signature":
-            return estimated_jaccard(a, b) >= self.config.threshold
+            return estimated_jaccard(a, b) >= self.config.threshold - self.config.verify_margin
         union = len(np.union1d(a, b))
         return union > 0 and len(np.intersect1d(a, b, assume_unique=True)) / union >= self.config.threshold
 
@@ -81,7 +81,7 @@ class BucketKeys:
     def __init__(self, config: MinHashDedupConfig) -> None:
         self.config = config
         self.hasher = MinHasher(config.num_perm, config.seed, config.ngram)
-        self.bands, self.rows = lsh_bands(config.threshold, config.num_perm)
+        self.bands, self.rows = lsh_bands(config.threshold, config.num_perm, config.false_negative_weight)
         self.payloads = Payloads(config)
 
     def of_batch(self, docs: list[Document]) -> Iterator[tuple[Document, list[bytes], bytes]]:
