@@ -32,7 +32,7 @@ from curation.dedup.shingles import (
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 _CHUNK_ELEMENTS = 1 << 18  # block size for the permutation step: about 1 MB of uint32
-_BATCH = 16  # documents per vectorised step: about 4 MB of uint32 for 3 KB texts
+_BATCH = 32  # documents per vectorised step: about 8 MB of uint32 for 3 KB texts (16: -6%, 64: -6%)
 
 
 @cache
