@@ -184,6 +184,74 @@ class LineDedupConfig(_Strict):
     min_chars: int = Field(default=1, ge=1)
 
 
+class GopherQualityConfig(_Strict):
+    """Gopher (Rae et al. 2021, Table A1) quality thresholds; see curation/heuristics/gopher.py."""
+
+    enabled: bool = True
+    min_words: int = Field(default=50, ge=0)
+    max_words: int = Field(default=100_000, ge=1)
+    min_mean_word_length: float = 3.0
+    max_mean_word_length: float = 10.0
+    max_symbol_word_ratio: float = 0.1
+    max_bullet_line_ratio: Probability = 0.9
+    max_ellipsis_line_ratio: Probability = 0.3
+    min_alpha_word_ratio: Probability = 0.8
+    min_stop_words: int = Field(default=2, ge=0)
+    stop_words: tuple[str, ...] = ("the", "be", "to", "of", "and", "that", "have", "with")
+
+
+class GopherRepetitionConfig(_Strict):
+    """Gopher (Rae et al. 2021, Table A1) repetition thresholds; see curation/heuristics/gopher.py."""
+
+    enabled: bool = True
+    dup_line_frac: Probability = 0.30
+    dup_para_frac: Probability = 0.30
+    dup_line_char_frac: Probability = 0.20
+    dup_para_char_frac: Probability = 0.20
+    top_ngram_char_frac: dict[int, Probability] = Field(
+        default_factory=lambda: {2: 0.20, 3: 0.18, 4: 0.16})
+    dup_ngram_char_frac: dict[int, Probability] = Field(
+        default_factory=lambda: {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10})
+
+
+class C4Config(_Strict):
+    """C4's page cleaning with C4's defaults (curation/heuristics/c4.py). Off by default: it
+    removes every line without terminal punctuation (headings, list items), which Llama 3 does not
+    describe doing; turn it on to reproduce C4."""
+
+    enabled: bool = False
+    min_words_per_line: int = Field(default=5, ge=0)
+    min_sentences: int = Field(default=3, ge=0)
+    max_word_length: int = Field(default=1000, ge=1)
+    require_end_mark: bool = True
+    drop_curly_bracket: bool = True
+
+
+class FineWebConfig(_Strict):
+    """FineWeb's quality rules with datatrove's defaults (curation/heuristics/fineweb.py)."""
+
+    enabled: bool = True
+    line_punct_thr: Probability = 0.12
+    short_line_thr: Probability = 0.67
+    short_line_length: int = Field(default=30, ge=0)
+    char_duplicates_ratio: Probability = 0.01
+    new_line_ratio: float = Field(default=0.3, ge=0.0)
+
+
+class HeuristicsConfig(_Strict):
+    """Rule-based quality filters (Llama 3 section 3.1.1). Word-based rules need words separated
+    by spaces: documents in `unspaced_languages` skip them (counted as `skipped.unspaced`) until a
+    word segmenter is wired in."""
+
+    enabled: bool = True
+    gopher_repetition: GopherRepetitionConfig = GopherRepetitionConfig()
+    gopher_quality: GopherQualityConfig = GopherQualityConfig()
+    c4: C4Config = C4Config()
+    fineweb: FineWebConfig = FineWebConfig()
+    unspaced_languages: tuple[str, ...] = ("zh", "ja", "th", "ko", "my", "km", "lo", "bo")
+    english_only_stop_words: bool = True
+
+
 class StagesConfig(_Strict):
     url_safety: UrlSafetyConfig = UrlSafetyConfig()
     url_dedup: UrlDedupConfig = UrlDedupConfig()
@@ -192,6 +260,7 @@ class StagesConfig(_Strict):
     pii: PiiConfig = PiiConfig()
     minhash_dedup: MinHashDedupConfig = MinHashDedupConfig()
     line_dedup: LineDedupConfig = LineDedupConfig()
+    heuristics: HeuristicsConfig = HeuristicsConfig()
 
 
 class DirectRunnerConfig(_Strict):

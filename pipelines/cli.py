@@ -25,7 +25,7 @@ from curation.stage import CorpusStage, Dropped, Failure, run_stage
 
 STAGE_NAMES = ("url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup",
                "line_dedup", "heuristics", "classify", "mix")
-_NOT_YET = {"heuristics": 6, "classify": 7, "mix": 8}
+_NOT_YET = {"classify": 7, "mix": 8}
 _DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
                    "sdk_container_image", "job_name", "machine_type", "max_num_workers")
 
@@ -165,10 +165,11 @@ def _stage_results(
     if corpus is not None:
         yield from corpus.run_in_memory(docs)
         return
-    from pipelines.graph import per_document_stages, pre_dedup_stages
+    from pipelines.graph import per_document_stages, post_dedup_stages, pre_dedup_stages
 
     enabled = _enabled(config, name)
-    stage = next(s for s in pre_dedup_stages(enabled) + per_document_stages(enabled) if s.name == name)
+    stages = pre_dedup_stages(enabled) + per_document_stages(enabled) + post_dedup_stages(enabled)
+    stage = next(s for s in stages if s.name == name)
     stage.setup()
     try:
         for doc in docs:

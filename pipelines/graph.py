@@ -8,6 +8,7 @@
     pii         emails, phones, IPs, ... -> <TYPE>  # Output: text with PII replaced
     minhash_dedup  global near-duplicate clusters    # Output: one document per cluster
     line_dedup  lines seen > 6 times per bucket     # Output: documents without boilerplate lines
+    heuristics  Gopher, C4 and FineWeb rules         # Output: documents that pass the rules
     write       Parquet shards per category         # Output: shards/<category>/part-*.parquet
 
 Every stage's dropped documents feed a bounded audit sample and its failures feed the dead-letter
@@ -23,6 +24,7 @@ import apache_beam as beam
 
 from curation.config import Config
 from curation.extract.stage import ExtractStage
+from curation.heuristics.stage import HeuristicsStage
 from curation.langid.stage import LangIdStage
 from curation.pii.stage import PiiStage
 from curation.safety.url_filter import UrlSafetyStage
@@ -55,6 +57,14 @@ def per_document_stages(config: Config) -> list[Stage]:
     return stages
 
 
+def post_dedup_stages(config: Config) -> list[Stage]:
+    """Per-document stages that run after the corpus-wide dedup stages."""
+    stages: list[Stage] = []
+    if config.stages.heuristics.enabled:
+        stages.append(HeuristicsStage(config.stages.heuristics))
+    return stages
+
+
 def corpus_stages(config: Config) -> list[tuple[str, beam.PTransform]]:
     """Stages after the per-document ones whose decisions need other documents: (name, transform)."""
     stages: list[tuple[str, beam.PTransform]] = []
@@ -72,6 +82,7 @@ def stage_order(config: Config) -> list[str]:
         names.append("url_dedup")
     names += [stage.name for stage in per_document_stages(config)]
     names += [name for name, _ in corpus_stages(config)]
+    names += [stage.name for stage in post_dedup_stages(config)]
     return [*names, "write"]
 
 
@@ -96,6 +107,8 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
         result = docs | transform
         docs = result.kept
         dropped.append(result.dropped)
+
+    docs = _apply_all(docs, post_dedup_stages(config), head, dropped, errors)
 
     _ = docs | WriteShards(out, config.output.docs_per_shard)
     _ = (

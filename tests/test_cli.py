@@ -97,7 +97,7 @@ def test_stage_minhash_and_line_dedup(tmp_path):
 
 
 @pytest.mark.parametrize("name", [n for n in STAGE_NAMES if n not in {
-    "url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup", "line_dedup"}])
+    "url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup", "line_dedup", "heuristics"}])
 def test_stages_of_later_issues_say_not_implemented(tmp_path, capsys, name):
     write_jsonl(tmp_path / "in.jsonl", [{"url": "https://a.org", "text": "x"}])
     assert main(["stage", name, "--input", str(tmp_path / "in.jsonl"),

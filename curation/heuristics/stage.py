@@ -1,0 +1,67 @@
+"""The `heuristics` stage: named rule sets applied in order, each switchable and configurable.
+
+Order: `gopher_repetition` (Llama 3's "duplicated n-gram coverage ratio", Gopher Table A1), then
+`gopher_quality`, `c4` (off by default; it rewrites the text to the lines it keeps) and
+`fineweb`. The first rule that fires drops the document with its own reason (`gopher_dup_line_frac`,
+`c4_too_few_sentences`, `fineweb_list_ratio`, ...) and the measured value as detail.
+
+Scope today: English-style word splitting. Documents in `unspaced_languages` (Chinese, Japanese,
+Thai, ...) skip the word-based rules. Gopher's stop-word rule uses the English list, so it only
+runs on English documents unless `english_only_stop_words` is false. Not yet here (issue 6):
+dirty-word counting, the token-distribution KL filter, the per-line Gopher modifier and
+per-language threshold tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from curation.config import HeuristicsConfig
+from curation.document import Document
+from curation.heuristics.c4 import c4_clean
+from curation.heuristics.fineweb import fineweb_quality
+from curation.heuristics.gopher import gopher_quality, gopher_repetition
+from curation.stage import Drop, Outcome, Stage
+
+VERSION = "1"
+
+
+class HeuristicsStage(Stage):
+    name = "heuristics"
+
+    def __init__(self, config: HeuristicsConfig) -> None:
+        self.config = config
+
+    def process(self, doc: Document) -> Outcome:
+        text = doc.text or ""
+        if not text.strip():
+            return Drop("no_text")
+        config = self.config
+        if doc.lang in config.unspaced_languages:
+            return doc.with_metadata(heuristics="skipped_unspaced")
+        if config.gopher_repetition.enabled:
+            drop = gopher_repetition(text, config.gopher_repetition)
+            if drop:
+                return drop
+        if config.gopher_quality.enabled:
+            quality = config.gopher_quality
+            if config.english_only_stop_words and doc.lang not in (None, "en"):
+                quality = quality.model_copy(update={"min_stop_words": 0})
+            drop = gopher_quality(text, quality)
+            if drop:
+                return drop
+        if config.c4.enabled:
+            cleaned = c4_clean(doc, config.c4)
+            if isinstance(cleaned, Drop):
+                return cleaned
+            doc, text = cleaned, cleaned.text or ""
+        if config.fineweb.enabled:
+            drop = fineweb_quality(text, config.fineweb)
+            if drop:
+                return drop
+        return doc.with_metadata(heuristics=f"v{VERSION}")
+
+    def kept_counters(self, doc: Document) -> Mapping[str, int]:
+        if doc.metadata.get("heuristics") == "skipped_unspaced":
+            return {"skipped.unspaced": 1}
+        return {}

@@ -1,0 +1,134 @@
+import pytest
+
+from curation.config import (
+    C4Config,
+    FineWebConfig,
+    GopherQualityConfig,
+    GopherRepetitionConfig,
+    HeuristicsConfig,
+)
+from curation.document import Document
+from curation.heuristics.c4 import c4_clean
+from curation.heuristics.fineweb import fineweb_quality
+from curation.heuristics.gopher import gopher_quality, gopher_repetition
+from curation.heuristics.stage import HeuristicsStage
+from curation.heuristics.text_stats import duplicated_ngram_chars, top_ngram_chars
+from curation.stage import Drop
+
+VOCAB = [
+    "river", "mountain", "library", "garden", "harbour", "engine", "violin", "orchard", "castle", "window",
+    "market", "bridge", "forest", "island", "lantern", "meadow", "valley", "canyon", "desert", "glacier",
+]
+SENTENCES = [
+    f"The {VOCAB[i % 20]} and the {VOCAB[(i * 7 + 3) % 20]} have {i + 2} stories to tell "
+    f"with {VOCAB[(i * 3) % 20]}." for i in range(12)
+]
+GOOD = (
+    "The old harbour town sits where the river meets a cold grey sea. Fishing boats leave before dawn "
+    "and return with the tide, while gulls circle over the market square.\n"
+    "In winter the streets grow quiet, and most visitors stay away until the spring festival brings "
+    "music, lanterns and long tables of food to the waterfront.\n"
+    "Local historians say the first stone bridge was built by monks who needed a safe crossing to "
+    "reach their orchards on the far bank. Parts of that bridge still stand today.\n"
+    "A small museum near the church keeps maps, letters and tools that tell how families lived "
+    "and worked here across five centuries of storms, trade and slow change."
+)
+
+
+def doc(text, lang="en"):
+    return Document(id="d", url="https://a.org", text=text, lang=lang)
+
+
+def test_good_text_passes_every_rule():
+    result = HeuristicsStage(HeuristicsConfig(c4=C4Config(enabled=True))).process(doc(GOOD))
+    assert isinstance(result, Document) and result.metadata["heuristics"] == "v1"
+
+
+@pytest.mark.parametrize(
+    ("text", "config", "reason"),
+    [
+        ("the cat\n\n" * 30 + GOOD, GopherRepetitionConfig(), "gopher_dup_para_frac"),
+        (GOOD + "\n\n" + GOOD, GopherRepetitionConfig(dup_para_frac=0.9), "gopher_dup_para_char_frac"),
+        ("\n".join([SENTENCES[0]] * 4 + SENTENCES[1:4]), GopherRepetitionConfig(), "gopher_dup_line_frac"),
+        ("\n".join([SENTENCES[0] * 3, SENTENCES[0] * 3, *SENTENCES[1:5]]),
+         GopherRepetitionConfig(dup_line_frac=0.9), "gopher_dup_line_char_frac"),
+        ("buy now " * 40 + GOOD, GopherRepetitionConfig(), "gopher_top_2gram"),
+        (GOOD + " " + GOOD.split("\n")[0], GopherRepetitionConfig(top_ngram_char_frac={}),
+         "gopher_dup_5gram"),
+    ],
+)
+def test_gopher_repetition_reasons(text, config, reason):
+    drop = gopher_repetition(text, config)
+    assert isinstance(drop, Drop) and drop.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("too short to be a page", "gopher_too_few_words"),
+        (" ".join(["x"] * 60), "gopher_mean_word_length"),
+        (GOOD + " #tag" * 30, "gopher_symbol_ratio"),
+        ("\n".join(f"- {s}" for s in SENTENCES), "gopher_bullet_lines"),
+        ("\n".join(s[:-1] + "..." for s in SENTENCES), "gopher_ellipsis_lines"),
+        (GOOD + " 123 456 789 1011" * 40, "gopher_alpha_words"),
+        (" ".join(VOCAB * 4), "gopher_stop_words"),
+    ],
+)
+def test_gopher_quality_reasons(text, reason):
+    drop = gopher_quality(text, GopherQualityConfig())
+    assert isinstance(drop, Drop) and drop.reason == reason
+    assert gopher_quality(GOOD, GopherQualityConfig()) is None
+
+
+def test_gopher_too_many_words():
+    assert gopher_quality(GOOD, GopherQualityConfig(max_words=10)).reason == "gopher_too_many_words"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "kept"),
+    [
+        (GOOD + "\nMenu\nShare this page\nWe use cookies to improve your experience, read more.", None,
+         GOOD),
+        (GOOD + "\nLorem ipsum dolor sit amet, consectetur.", "c4_lorem_ipsum", None),
+        (GOOD + "\nfunction f() { return 1; } is a fine line.", "c4_curly_bracket", None),
+        ("One short line.\nAnother one here, still short.", "c4_too_few_sentences", None),
+    ],
+)
+def test_c4_rules(text, reason, kept):
+    result = c4_clean(doc(text), C4Config(enabled=True))
+    if reason is None:
+        assert result.text == kept
+    else:
+        assert isinstance(result, Drop) and result.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("\n".join(s.rstrip(".") for s in SENTENCES), "fineweb_line_punct_ratio"),
+        ("\n".join(["Short line."] * 3 + ["Another."] * 3 + SENTENCES[:2]), "fineweb_short_line_ratio"),
+        ("\n".join(SENTENCES + SENTENCES[:1]), "fineweb_char_dup_ratio"),
+        ("\n".join(f"{w}." for w in VOCAB[:9]) + "\n" + SENTENCES[0], "fineweb_list_ratio"),
+    ],
+)
+def test_fineweb_reasons(text, reason):
+    config = FineWebConfig(short_line_thr=0.67 if reason != "fineweb_list_ratio" else 1.0)
+    drop = fineweb_quality(text, config)
+    assert isinstance(drop, Drop) and drop.reason == reason
+    assert fineweb_quality(GOOD, FineWebConfig()) is None
+
+
+def test_ngram_helpers_follow_the_gopher_definitions():
+    tokens = ["a", "b", "a", "b", "a", "b", "c"]
+    assert top_ngram_chars(tokens, 2) == len("a b") * 3
+    assert duplicated_ngram_chars(["x", "y", "z", "x", "y", "z", "x", "y", "z"], 3) == 6
+
+
+def test_unspaced_languages_skip_word_rules_and_every_filter_switches_off():
+    stage = HeuristicsStage(HeuristicsConfig())
+    assert stage.process(doc("短い", lang="ja")).metadata["heuristics"] == "skipped_unspaced"
+    off = HeuristicsConfig(gopher_repetition=GopherRepetitionConfig(enabled=False),
+                           gopher_quality=GopherQualityConfig(enabled=False),
+                           fineweb=FineWebConfig(enabled=False))
+    assert isinstance(HeuristicsStage(off).process(doc("tiny")), Document)
+    assert HeuristicsStage(HeuristicsConfig()).process(doc("  ")).reason == "no_text"
