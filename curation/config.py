@@ -238,6 +238,21 @@ class FineWebConfig(_Strict):
     new_line_ratio: float = Field(default=0.3, ge=0.0)
 
 
+class DirtyWordLimits(_Strict):
+    max_count: int | None = None
+    max_density: float | None = None
+
+
+class DirtyWordsConfig(_Strict):
+    """LDNOOBW dirty-word counting (curation/heuristics/dirty_words.py). Default: drop when more
+    than 1 word in 100 is listed (Llama 3 gives no number; C4 dropped at any, `max_count: 0`)."""
+
+    enabled: bool = True
+    max_count: int | None = Field(default=None, ge=0)
+    max_density: float | None = Field(default=0.01, ge=0.0)
+    per_language: dict[str, DirtyWordLimits] = Field(default_factory=dict)
+
+
 class HeuristicsConfig(_Strict):
     """Rule-based quality filters (Llama 3 section 3.1.1). Word-based rules need words separated
     by spaces: documents in `unspaced_languages` skip them (counted as `skipped.unspaced`) until a
@@ -248,6 +263,7 @@ class HeuristicsConfig(_Strict):
     gopher_quality: GopherQualityConfig = GopherQualityConfig()
     c4: C4Config = C4Config()
     fineweb: FineWebConfig = FineWebConfig()
+    dirty_words: DirtyWordsConfig = DirtyWordsConfig()
     unspaced_languages: tuple[str, ...] = ("zh", "ja", "th", "ko", "my", "km", "lo", "bo")
     english_only_stop_words: bool = True
 

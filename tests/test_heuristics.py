@@ -2,6 +2,7 @@ import pytest
 
 from curation.config import (
     C4Config,
+    DirtyWordsConfig,
     FineWebConfig,
     GopherQualityConfig,
     GopherRepetitionConfig,
@@ -9,6 +10,7 @@ from curation.config import (
 )
 from curation.document import Document
 from curation.heuristics.c4 import c4_clean
+from curation.heuristics.dirty_words import dirty_words, list_names
 from curation.heuristics.fineweb import fineweb_quality
 from curation.heuristics.gopher import gopher_quality, gopher_repetition
 from curation.heuristics.stage import HeuristicsStage
@@ -132,3 +134,31 @@ def test_unspaced_languages_skip_word_rules_and_every_filter_switches_off():
                            fineweb=FineWebConfig(enabled=False))
     assert isinstance(HeuristicsStage(off).process(doc("tiny")), Document)
     assert HeuristicsStage(HeuristicsConfig()).process(doc("  ")).reason == "no_text"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "config", "expected"),
+    [
+        (GOOD, "en", DirtyWordsConfig(), ("kept", 0.0)),
+        ("An analysis of bass fishing in Essex, with a sextant.", "en", DirtyWordsConfig(max_count=0),
+         ("kept", 0.0)),  # whole words only
+        (GOOD + " porn", "en", DirtyWordsConfig(max_count=0), ("dirty_words", None)),
+        ("porn " + GOOD, "en", DirtyWordsConfig(), ("kept", 1.0)),  # under the default density
+        ("porn " * 5 + "words here", "en", DirtyWordsConfig(), ("dirty_words", None)),
+        ("这是三级片网站", "zh", DirtyWordsConfig(max_count=0), ("dirty_words", None)),  # substrings
+        ("Ein harmloser Satz über Gärten.", "de", DirtyWordsConfig(max_count=0), ("kept", 0.0)),
+        ("Ein Text mit Arschloch darin.", "de", DirtyWordsConfig(max_count=0), ("dirty_words", None)),
+    ],
+)
+def test_dirty_words(text, lang, config, expected):
+    result = dirty_words(doc(text, lang), config)
+    if expected[0] == "kept":
+        assert isinstance(result, Document) and result.scores["dirty_words"] == expected[1]
+    else:
+        assert isinstance(result, Drop) and result.reason == "dirty_words"
+
+
+def test_dirty_word_lists_cover_28_languages_and_missing_lists_pass():
+    assert len(list_names()) == 28
+    result = dirty_words(doc("Kuna maneno mengi hapa.", "sw"), DirtyWordsConfig(max_count=0))
+    assert isinstance(result, Document) and result.metadata["dirty_words"] == "no_list"

@@ -1,6 +1,7 @@
 """The `heuristics` stage: named rule sets applied in order, each switchable and configurable.
 
-Order: `gopher_repetition` (Llama 3's "duplicated n-gram coverage ratio", Gopher Table A1), then
+Order: `dirty_words` (LDNOOBW counts in 28 languages, kept on every document; runs for every
+language), then `gopher_repetition` (Llama 3's "duplicated n-gram coverage ratio", Gopher Table A1), then
 `gopher_quality`, `c4` (off by default; it rewrites the text to the lines it keeps) and
 `fineweb`. The first rule that fires drops the document with its own reason (`gopher_dup_line_frac`,
 `c4_too_few_sentences`, `fineweb_list_ratio`, ...) and the measured value as detail.
@@ -8,7 +9,7 @@ Order: `gopher_repetition` (Llama 3's "duplicated n-gram coverage ratio", Gopher
 Scope today: English-style word splitting. Documents in `unspaced_languages` (Chinese, Japanese,
 Thai, ...) skip the word-based rules. Gopher's stop-word rule uses the English list, so it only
 runs on English documents unless `english_only_stop_words` is false. Not yet here (issue 6):
-dirty-word counting, the token-distribution KL filter, the per-line Gopher modifier and
+the token-distribution KL filter, the per-line Gopher modifier and
 per-language threshold tables.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from curation.config import HeuristicsConfig
 from curation.document import Document
 from curation.heuristics.c4 import c4_clean
+from curation.heuristics.dirty_words import dirty_words
 from curation.heuristics.fineweb import fineweb_quality
 from curation.heuristics.gopher import gopher_quality, gopher_repetition
 from curation.stage import Drop, Outcome, Stage
@@ -37,6 +39,11 @@ class HeuristicsStage(Stage):
         if not text.strip():
             return Drop("no_text")
         config = self.config
+        if config.dirty_words.enabled:
+            counted = dirty_words(doc, config.dirty_words)
+            if isinstance(counted, Drop):
+                return counted
+            doc = counted
         if doc.lang in config.unspaced_languages:
             return doc.with_metadata(heuristics="skipped_unspaced")
         if config.gopher_repetition.enabled:
@@ -62,6 +69,9 @@ class HeuristicsStage(Stage):
         return doc.with_metadata(heuristics=f"v{VERSION}")
 
     def kept_counters(self, doc: Document) -> Mapping[str, int]:
+        counts = {}
         if doc.metadata.get("heuristics") == "skipped_unspaced":
-            return {"skipped.unspaced": 1}
-        return {}
+            counts["skipped.unspaced"] = 1
+        if doc.metadata.get("dirty_words") == "no_list":
+            counts["dirty_words.no_list"] = 1
+        return counts

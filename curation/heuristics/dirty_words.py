@@ -1,0 +1,81 @@
+"""Dirty-word counting (Llama 3 section 3.1.1: "dirty word counting ... to filter out adult websites
+that are not covered by domain block lists"; C4 dropped every page containing a word of the
+LDNOOBW list). The lists for 28 languages are bundled (data/ATTRIBUTION.md, CC BY 4.0).
+
+Matching: whole words, case-insensitively, for languages written with spaces; substrings for
+Chinese, Japanese, Korean and Thai, which have no word boundaries to match on. Multi-word entries
+match as phrases. The count and the density are kept on every document (`scores["dirty_words"]`,
+`scores["dirty_word_density"]`) for the mixer and the report; density is per word, or per
+non-space character in the unspaced languages.
+
+A document is dropped as `dirty_words` when its count exceeds `max_count` or its density exceeds
+`max_density` for its language (`per_language` overrides the defaults). Setting `max_count: 0`
+reproduces C4. A language without a list is counted as `dirty_words.no_list` and passes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from curation.config import DirtyWordsConfig
+from curation.document import Document
+from curation.stage import Drop
+
+SUBSTRING_LANGUAGES = frozenset({"zh", "ja", "ko", "th"})
+# lid.176 code -> list files
+_LISTS = {"fr": ("fr", "fr-CA-u-sd-caqc"), "tl": ("fil",)}
+
+
+def list_names() -> list[str]:
+    folder = resources.files("curation.heuristics").joinpath("data", "ldnoobw")
+    return sorted(p.name.removesuffix(".txt") for p in folder.iterdir()
+                  if p.name.endswith(".txt") and p.name != "LICENSE.txt")
+
+
+@cache
+def matcher(lang: str) -> re.Pattern[str] | None:
+    names = _LISTS.get(lang, (lang,))
+    folder = resources.files("curation.heuristics").joinpath("data", "ldnoobw")
+    entries: set[str] = set()
+    for name in names:
+        path = folder.joinpath(f"{name}.txt")
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            entries.update(w.strip().lower() for w in lines if w.strip())
+    if not entries:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(entries, key=lambda w: (-len(w), w)))
+    if lang in SUBSTRING_LANGUAGES:
+        return re.compile(f"(?:{alternatives})", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def count_dirty_words(text: str, lang: str) -> tuple[int, float] | None:
+    """(count, density) of listed words in `text`, or None when `lang` has no list."""
+    pattern = matcher(lang)
+    if pattern is None:
+        return None
+    count = len(pattern.findall(text))
+    if lang in SUBSTRING_LANGUAGES:
+        units = len(text) - text.count(" ") - text.count("\n")
+    else:
+        units = len(text.split())
+    return count, count / units if units else 0.0
+
+
+def dirty_words(doc: Document, config: DirtyWordsConfig) -> Document | Drop:
+    lang = doc.lang or "en"
+    measured = count_dirty_words(doc.text or "", lang)
+    if measured is None:
+        return doc.with_metadata(dirty_words="no_list")
+    count, density = measured
+    limits = config.per_language.get(lang)
+    max_count = limits.max_count if limits and limits.max_count is not None else config.max_count
+    max_density = limits.max_density if limits and limits.max_density is not None else config.max_density
+    if max_count is not None and count > max_count:
+        return Drop("dirty_words", f"{count} words")
+    if max_density is not None and density > max_density:
+        return Drop("dirty_words", f"density {density:.4f}")
+    return doc.with_scores(dirty_words=float(count), dirty_word_density=round(density, 6))
