@@ -3,7 +3,8 @@ that are not covered by domain block lists"; C4 dropped every page containing a 
 LDNOOBW list). The lists for 28 languages are bundled (data/ATTRIBUTION.md, CC BY 4.0).
 
 Matching: whole words, case-insensitively, for languages written with spaces; substrings for
-Chinese, Japanese, Korean and Thai, which have no word boundaries to match on. Multi-word entries
+Chinese, Japanese, Korean and Thai, which have no word boundaries to match on. Single-character
+entries are left out there: 性 is also "nature" (可能性, "possibility") and 奶 also "milk". Multi-word entries
 match as phrases. The count and the density are kept on every document (`scores["dirty_words"]`,
 `scores["dirty_word_density"]`) for the mixer and the report; density is per word, or per
 non-space character in the unspaced languages.
@@ -44,6 +45,8 @@ def matcher(lang: str) -> re.Pattern[str] | None:
         if path.is_file():
             lines = path.read_text(encoding="utf-8").splitlines()
             entries.update(w.strip().lower() for w in lines if w.strip())
+    if lang in SUBSTRING_LANGUAGES:
+        entries = {w for w in entries if len(w) > 1}  # 性 (also "nature"), 奶 (also "milk")
     if not entries:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(entries, key=lambda w: (-len(w), w)))
