@@ -33,8 +33,10 @@ _DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    if args.command == "stage" and extra:
+    if args.command in ("stage", "build-kl-reference") and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "build-kl-reference":
+        return _build_kl_reference(args)
     try:
         config = _config(args)
         if args.command == "run":
@@ -69,7 +71,36 @@ def _parser() -> argparse.ArgumentParser:
     stage.add_argument("--keep-dropped", action="store_true",
                        help="also write dropped rows, with dropped_reason and dropped_detail")
     stage.add_argument("--config", help="YAML config file (its stages section is used)")
+
+    kl = commands.add_parser("build-kl-reference",
+                             help="build a unigram reference for the token_kl filter from clean text")
+    kl.add_argument("inputs", nargs="+", help="plain-text files, or JSONL files with a 'text' field")
+    kl.add_argument("--output", required=True, help="where to write the reference (.json.gz)")
+    kl.add_argument("--vocab-size", type=int, default=20_000)
+    kl.add_argument("--source", default="", help="what the text is and its license, stored in the file")
     return parser
+
+
+def _build_kl_reference(args: argparse.Namespace) -> int:
+    from curation.heuristics.token_kl import build_reference, write_reference
+
+    def texts() -> Iterator[str]:
+        for name in args.inputs:
+            path = Path(name)
+            if not path.is_file():
+                raise SystemExit(f"curate: no such file: {name}")
+            if path.suffix == ".jsonl":
+                for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                    if line.strip():
+                        yield str(json.loads(line).get("text") or "")
+            else:
+                yield path.read_text(encoding="utf-8", errors="replace")
+
+    reference = build_reference(texts(), args.vocab_size, args.source or ", ".join(args.inputs))
+    write_reference(reference, args.output)
+    print(f"wrote {args.output}: {reference['vocab_size']} words, {reference['total']} tokens",
+          file=sys.stderr)
+    return 0
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -162,3 +162,30 @@ def test_dirty_word_lists_cover_28_languages_and_missing_lists_pass():
     assert len(list_names()) == 28
     result = dirty_words(doc("Kuna maneno mengi hapa.", "sw"), DirtyWordsConfig(max_count=0))
     assert isinstance(result, Document) and result.metadata["dirty_words"] == "no_list"
+
+
+def test_token_kl_scores_prose_low_and_token_soup_high():
+    stage = HeuristicsStage(HeuristicsConfig())
+    kept = stage.process(doc(GOOD))
+    assert isinstance(kept, Document) and 0.5 < kept.scores["token_kl"] < 7.0
+    soup = " ".join(f"xq{i}z" for i in range(100))  # a hundred tokens no reference word matches
+    dropped = stage.process(doc(soup))
+    assert isinstance(dropped, Drop) and dropped.reason == "token_kl"
+    assert "token_kl" not in stage.process(doc(GOOD, lang="fr")).scores  # no French reference yet
+
+
+def test_build_kl_reference_cli_round_trips(tmp_path):
+    from curation.config import TokenKlConfig
+    from curation.heuristics.text_stats import words
+    from curation.heuristics.token_kl import TokenKlFilter
+    from pipelines.cli import main
+
+    corpus = tmp_path / "clean.txt"
+    corpus.write_text(GOOD * 20)
+    out = tmp_path / "xx.json.gz"
+    assert main(["build-kl-reference", str(corpus), "--output", str(out), "--vocab-size", "50"]) == 0
+    kl = TokenKlFilter(TokenKlConfig(thresholds={"xx": 3.0}, references={"xx": str(out)}, min_words=10))
+    low, drop = kl.check(words(GOOD), "xx")
+    assert drop is None and low is not None and low < 1.0
+    high, drop = kl.check(words("zebra quantum " * 30), "xx")
+    assert drop is not None and drop.reason == "token_kl" and high > 3.0

@@ -1,16 +1,16 @@
 """The `heuristics` stage: named rule sets applied in order, each switchable and configurable.
 
 Order: `dirty_words` (LDNOOBW counts in 28 languages, kept on every document; runs for every
-language), then `gopher_repetition` (Llama 3's "duplicated n-gram coverage ratio", Gopher Table A1), then
-`gopher_quality`, `c4` (off by default; it rewrites the text to the lines it keeps) and
-`fineweb`. The first rule that fires drops the document with its own reason (`gopher_dup_line_frac`,
+language), `gopher_repetition` (Llama 3's "duplicated n-gram coverage ratio", Gopher Table A1),
+`token_kl` (Llama 3's token-distribution KL, kept as `scores["token_kl"]`), `gopher_quality`, `c4`
+(off by default; it rewrites the text to the lines it keeps) and `fineweb`. The first rule that
+fires drops the document with its own reason (`gopher_dup_line_frac`, `token_kl`,
 `c4_too_few_sentences`, `fineweb_list_ratio`, ...) and the measured value as detail.
 
 Scope today: English-style word splitting. Documents in `unspaced_languages` (Chinese, Japanese,
 Thai, ...) skip the word-based rules. Gopher's stop-word rule uses the English list, so it only
-runs on English documents unless `english_only_stop_words` is false. Not yet here (issue 6):
-the token-distribution KL filter, the per-line Gopher modifier and
-per-language threshold tables.
+runs on English documents unless `english_only_stop_words` is false. Not yet here (issue 6): KL
+references beyond English, the per-line Gopher modifier and per-language threshold tables.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from curation.heuristics.c4 import c4_clean
 from curation.heuristics.dirty_words import dirty_words
 from curation.heuristics.fineweb import fineweb_quality
 from curation.heuristics.gopher import gopher_quality, gopher_repetition
+from curation.heuristics.text_stats import words
+from curation.heuristics.token_kl import TokenKlFilter
 from curation.stage import Drop, Outcome, Stage
 
 VERSION = "1"
@@ -33,6 +35,7 @@ class HeuristicsStage(Stage):
 
     def __init__(self, config: HeuristicsConfig) -> None:
         self.config = config
+        self._kl = TokenKlFilter(config.token_kl)
 
     def process(self, doc: Document) -> Outcome:
         text = doc.text or ""
@@ -50,6 +53,12 @@ class HeuristicsStage(Stage):
             drop = gopher_repetition(text, config.gopher_repetition)
             if drop:
                 return drop
+        if config.token_kl.enabled:
+            divergence, drop = self._kl.check(words(text), doc.lang or "en")
+            if drop:
+                return drop
+            if divergence is not None:
+                doc = doc.with_scores(token_kl=round(divergence, 6))
         if config.gopher_quality.enabled:
             quality = config.gopher_quality
             if config.english_only_stop_words and doc.lang not in (None, "en"):
