@@ -7,7 +7,7 @@
   once to emit), so no worker holds more than one key's values and none holds the graph. The
   rounds converge to one star per component, centred on its smallest node, in O(log^2 n) rounds;
   a round that changes no edge is a fixed point. `star_components` runs the same node functions
-  in memory, for tests and for `curate stage`.
+  in memory, so tests can check them against union-find (`curate stage` uses union-find).
 
 Nodes are strings (document ids); a component's label is its smallest node.
 """

@@ -15,7 +15,8 @@ from curation.stage import Drop
 TERMINAL = (".", "!", "?", '"', "'", ")", "”", "’", "»", "。", "！", "？", "…", ":", ";", "।", "॥", "ฯ")  # noqa: RUF001
 
 
-def fineweb_quality(text: str, config: FineWebConfig) -> Drop | None:
+def fineweb_quality(text: str, config: FineWebConfig, tokens: list[str] | None = None) -> Drop | None:
+    """`tokens` are `words(text)` when the caller has them already."""
     text_lines = [line for line in text.split("\n") if line.strip()]
     if not text_lines:
         return Drop("fineweb_empty")
@@ -29,7 +30,7 @@ def fineweb_quality(text: str, config: FineWebConfig) -> Drop | None:
     ratio = duplicate_stats(text_lines)[1] / chars if chars else 0.0
     if ratio >= config.char_duplicates_ratio:
         return Drop("fineweb_char_dup_ratio", f"{ratio:.3f}")
-    tokens = words(text)
+    tokens = words(text) if tokens is None else tokens
     ratio = text.count("\n") / len(tokens) if tokens else float("inf")
     if ratio > config.new_line_ratio:
         return Drop("fineweb_list_ratio", f"{ratio:.3f}")

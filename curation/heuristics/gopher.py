@@ -29,8 +29,11 @@ from curation.stage import Drop
 _BULLETS = ("•", "‣", "⁃", "◦", "▪", "●", "○", "-", "*", "·")  # noqa: RUF001 - bullet glyphs
 
 
-def gopher_quality(text: str, config: GopherQualityConfig) -> Drop | None:
-    tokens = words(text)
+def gopher_quality(
+    text: str, config: GopherQualityConfig, tokens: list[str] | None = None
+) -> Drop | None:
+    """`tokens` are `words(text)` when the caller has them already."""
+    tokens = words(text) if tokens is None else tokens
     n = len(tokens)
     if n < config.min_words:
         return Drop("gopher_too_few_words", f"{n}<{config.min_words}")
@@ -60,7 +63,10 @@ def gopher_quality(text: str, config: GopherQualityConfig) -> Drop | None:
     return None
 
 
-def gopher_repetition(text: str, config: GopherRepetitionConfig) -> Drop | None:
+def gopher_repetition(
+    text: str, config: GopherRepetitionConfig, tokens: list[str] | None = None
+) -> Drop | None:
+    """`tokens` are `words(text)` when the caller has them already."""
     length = len(text)
     if length == 0:
         return None
@@ -76,7 +82,7 @@ def gopher_repetition(text: str, config: GopherRepetitionConfig) -> Drop | None:
         return Drop("gopher_dup_line_frac", f"{dup / len(text_lines):.3f}")
     if chars / length > config.dup_line_char_frac:
         return Drop("gopher_dup_line_char_frac", f"{chars / length:.3f}")
-    tokens = words(text)
+    tokens = words(text) if tokens is None else tokens
     for n, limit in config.top_ngram_char_frac.items():
         share = top_ngram_chars(tokens, n) / length
         if share > limit:

@@ -36,6 +36,8 @@ class HeuristicsStage(Stage):
     def __init__(self, config: HeuristicsConfig) -> None:
         self.config = config
         self._kl = TokenKlFilter(config.token_kl)
+        # Gopher's stop words are English: other languages use the same rules without that one.
+        self._quality_other_languages = config.gopher_quality.model_copy(update={"min_stop_words": 0})
 
     def process(self, doc: Document) -> Outcome:
         text = doc.text or ""
@@ -49,12 +51,13 @@ class HeuristicsStage(Stage):
             doc = counted
         if doc.lang in config.unspaced_languages:
             return doc.with_metadata(heuristics="skipped_unspaced")
+        tokens = words(text)  # split once; recomputed only if C4 rewrites the text
         if config.gopher_repetition.enabled:
-            drop = gopher_repetition(text, config.gopher_repetition)
+            drop = gopher_repetition(text, config.gopher_repetition, tokens)
             if drop:
                 return drop
         if config.token_kl.enabled:
-            divergence, drop = self._kl.check(words(text), doc.lang or "en")
+            divergence, drop = self._kl.check(tokens, doc.lang or "en")
             if drop:
                 return drop
             if divergence is not None:
@@ -62,8 +65,8 @@ class HeuristicsStage(Stage):
         if config.gopher_quality.enabled:
             quality = config.gopher_quality
             if config.english_only_stop_words and doc.lang not in (None, "en"):
-                quality = quality.model_copy(update={"min_stop_words": 0})
-            drop = gopher_quality(text, quality)
+                quality = self._quality_other_languages
+            drop = gopher_quality(text, quality, tokens)
             if drop:
                 return drop
         if config.c4.enabled:
@@ -71,8 +74,9 @@ class HeuristicsStage(Stage):
             if isinstance(cleaned, Drop):
                 return cleaned
             doc, text = cleaned, cleaned.text or ""
+            tokens = words(text)
         if config.fineweb.enabled:
-            drop = fineweb_quality(text, config.fineweb)
+            drop = fineweb_quality(text, config.fineweb, tokens)
             if drop:
                 return drop
         return doc.with_metadata(heuristics=f"v{VERSION}")
