@@ -52,12 +52,16 @@ class UrlDedupConfig(_Strict):
 
 
 class ExtractConfig(_Strict):
-    """HTML to text with trafilatura. `max_html_bytes` drops pages larger than any article (the
-    largest of the 990 trafilatura evaluation pages is under 1.5 MB); `timeout_s` is a hard
-    per-document limit enforced by killing an isolated worker process, so a hanging parser cannot
-    stall a Beam worker."""
+    """HTML to text. `engine: fast` is our lexbor extractor with trafilatura as the fallback for
+    pages where it finds under `fallback_below_chars` of text; `engine: trafilatura` is
+    trafilatura alone (`curation/extract/engine.py`). `max_html_bytes` drops pages larger than
+    any article (the largest of the 990 trafilatura evaluation pages is under 1.5 MB);
+    `timeout_s` is a hard per-document limit enforced by killing an isolated worker process, so
+    a hanging parser cannot stall a Beam worker."""
 
     enabled: bool = True
+    engine: Literal["fast", "trafilatura"] = "fast"
+    fallback_below_chars: int = Field(default=300, ge=0)
     max_html_bytes: int = Field(default=5_000_000, ge=1)
     timeout_s: float = Field(default=20.0, gt=0)
     isolation: Literal["subprocess", "none"] = "subprocess"

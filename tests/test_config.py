@@ -19,7 +19,7 @@ def test_shipped_dataflow_config_is_valid():
     ("data", "expected"),
     [
         ({"stages": {"extract": {"timeout": 3}}},
-         "stages.extract.timeout: unknown key; allowed here: enabled, include_tables, isolation"),
+         "stages.extract.timeout: unknown key; allowed here: enabled, engine, fallback_below_chars"),
         ({"outptu": {}}, "outptu: unknown key; allowed here: input, output, runner, stages"),
         ({"stages": {"extract": {"timeout_s": -1}}},
          "stages.extract.timeout_s: Input should be greater than 0"),

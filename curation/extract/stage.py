@@ -1,4 +1,8 @@
-"""The `extract` stage: size guard, hard time limit, trafilatura, empty-result check.
+"""The `extract` stage: size guard, hard time limit, our extractor (trafilatura as fallback).
+
+The engine (`engine.py`) runs in a long-lived child process killed and restarted when a page
+runs past `timeout_s` (`curation/isolation.py`), so no parser can hang a Beam worker. Kept
+documents carry `extract_engine` in metadata and `formulas` (LaTeX formulas restored) in scores.
 
 Drop reasons:
 - `no_html`: neither html nor text on the document (text-only inputs such as WET pass through).
@@ -11,11 +15,11 @@ from __future__ import annotations
 
 from curation.config import ExtractConfig
 from curation.document import Document
-from curation.extract.trafilatura_text import extract_text
+from curation.extract.engine import extract
 from curation.isolation import CallTimeoutError, IsolatedFunction
 from curation.stage import Drop, Outcome, Stage
 
-_TARGET = "curation.extract.trafilatura_text:extract_text"
+_TARGET = "curation.extract.engine:extract"
 
 
 class ExtractStage(Stage):
@@ -41,20 +45,28 @@ class ExtractStage(Stage):
         if size > self.config.max_html_bytes:
             return Drop("html_too_large", f"{size} bytes")
         try:
-            text = self._extract(doc.html, doc.url)
+            text, engine, formulas = self._extract(doc.html, doc.url)
         except CallTimeoutError:
             return Drop("extract_timeout", f">{self.config.timeout_s:g}s")
-        text = (text or "").strip()
+        text = text.strip()
         if len(text) < self.config.min_text_chars:
-            return Drop("no_content")
-        return doc.replace(html=None, text=text)
+            return Drop("no_content", engine)
+        return doc.replace(html=None, text=text).with_metadata(extract_engine=engine).with_scores(
+            formulas=float(formulas)
+        )
 
-    def _extract(self, html: str, url: str) -> str | None:
+    def kept_counters(self, doc: Document) -> dict[str, int]:
+        engine = doc.metadata.get("extract_engine", "none")
+        return {f"engine.{engine}": 1, "docs_with_formulas": int(doc.scores.get("formulas", 0) > 0)}
+
+    def _extract(self, html: str, url: str) -> tuple[str, str, int]:
+        args = (html, url, self.config.engine, self.config.include_tables,
+                self.config.fallback_below_chars)
         if self.config.isolation == "subprocess":
             self.setup()
             assert self._isolated is not None
-            return self._isolated(html, url, self.config.include_tables)
-        return extract_text(html, url, self.config.include_tables)
+            return self._isolated(*args)  # type: ignore[no-any-return]
+        return extract(*args)
 
     def __getstate__(self) -> dict[str, object]:
         return {"config": self.config, "_isolated": None}

@@ -10,11 +10,13 @@ from __future__ import annotations
 import trafilatura
 
 
-def extract_text(html: str, url: str, include_tables: bool) -> str | None:
-    """The main text of `html`, or None when trafilatura finds no content."""
+def extract_text(html: str, url: str, include_tables: bool, fast: bool = False) -> str | None:
+    """The main text of `html`, or None when trafilatura finds no content. `fast` skips
+    trafilatura's readability and jusText fallbacks."""
     return trafilatura.extract(
         html,
         url=url or None,
+        fast=fast,
         include_comments=False,
         include_tables=include_tables,
         deduplicate=False,
