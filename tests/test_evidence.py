@@ -80,6 +80,8 @@ def test_dropped_sample_bounds_the_evidence():
         ("Home |  About\nstory\nHome | About", ["Home | About"], ["Home |  About", "Home | About"]),
         ("欢迎来到成人电影网站", ["成人电影"], ["成人电影"]),  # no word boundaries: substring
         ("nothing here", ["absent"], []),
+        ("a-b\n-\nc-d\n -", ["-"], ["-", "-"]),  # a punctuation line, not every hyphen
+        ("tag #one #two", ["#"], ["#", "#"]),
         ("anything", [], []),
     ],
 )

@@ -5,7 +5,8 @@ duplicated n-grams; curation/heuristics/evidence.py, curation/dedup/lines.py). R
 words with punctuation stripped and lines with whitespace trimmed, so an item is found as its
 whitespace-separated tokens in order, with any whitespace (and punctuation next to it) between
 them, as whole words (a listed word must not light up inside a longer word), except in scripts
-written without spaces (Chinese, Japanese, Korean, Thai), where it is found as a substring.
+written without spaces (Chinese, Japanese, Korean, Thai), where it is found as a substring. An
+item with no letters or digits at all (a duplicated "-" line) marks the lines that are just it.
 For URL safety drops the evidence is the listed domain or the banned words in the `detail`.
 
 The separator pattern uses disjoint character classes, so matching stays linear in the text.
@@ -33,6 +34,12 @@ def find_spans(text: str, evidence: Sequence[str], whole_words: bool = True) -> 
         if not tokens:
             continue
         body = _SEPARATOR.join(re.escape(token) for token in tokens)
+        if whole_words and not _WORD.search(item):
+            # A line of only punctuation ("-", "|"): the line itself, not every hyphen in the text.
+            lines = [m.span(1) for m in re.finditer(rf"(?m)^[ \t]*({body})[ \t]*$", text)]
+            if lines:
+                spans += lines
+                continue
         if whole_words and not _UNSPACED.search(item):  # a word must not light up inside a longer word
             body = ("(?<!\\w)" if _WORD.match(item.lstrip()) else "") + body
             body += "(?!\\w)" if _WORD.match(item.rstrip()[-1]) else ""
