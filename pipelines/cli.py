@@ -169,6 +169,10 @@ def _print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: 
         s = stats["stages"][name]
         print(f"{name:<12}{s['seen']:>9}{s['kept']:>9}{sum(s['dropped'].values()):>9}"
               f"{sum(s['errors'].values()):>8}")
+    reasons = sorted(((count, f"{name}/{reason}") for name in stats["order"]
+                      for reason, count in stats["stages"][name]["dropped"].items()), reverse=True)
+    if reasons:
+        print("most dropped: " + ", ".join(f"{label} {count}" for count, label in reasons[:5]))
     for category, totals in manifest["categories"].items():
         print(f"  {category}: {totals['docs']} docs, {totals['text_bytes']} text bytes, "
               f"{totals['shards']} shard(s)")
