@@ -16,6 +16,8 @@ from curation.stage import Dropped, Failure
 
 _SAMPLE_HTML_CHARS = 2_000
 _SAMPLE_TEXT_CHARS = 20_000
+_EVIDENCE_ITEMS = 50
+_EVIDENCE_CHARS = 500
 
 
 def dead_letter(stage: str, failure: Failure | ReadError, text_head_chars: int) -> dict[str, Any]:
@@ -45,12 +47,13 @@ def dead_letter(stage: str, failure: Failure | ReadError, text_head_chars: int) 
 
 
 def dropped_sample(stage: str, dropped: Dropped) -> dict[str, Any]:
-    """A dropped document for audit, with html and text cut to a bounded length."""
+    """A dropped document for audit, with html, text and the drop's evidence cut to a bounded size."""
     doc = _bounded(dropped.doc)
     return {
         "stage": stage,
         "reason": dropped.drop.reason,
         "detail": dropped.drop.detail,
+        "evidence": [item[:_EVIDENCE_CHARS] for item in dropped.drop.evidence[:_EVIDENCE_ITEMS]],
         "doc": to_json_dict(doc),
     }
 

@@ -21,10 +21,15 @@ _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 @dataclasses.dataclass(frozen=True)
 class Drop:
-    """A decision to remove a document; `reason` is snake_case and names the rule that fired."""
+    """A decision to remove a document; `reason` is snake_case and names the rule that fired.
+
+    `detail` is the measured value (`0.313`, `28<50`); `evidence` holds the pieces of the text that
+    made the rule fire, where the stage knows them (the lines line dedup removed, the dirty words
+    matched, the duplicated lines), so the audit sample and the report can highlight them."""
 
     reason: str
     detail: str = ""
+    evidence: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _SNAKE_CASE.match(self.reason):

@@ -3,10 +3,13 @@
     curate run   [--config FILE] [--input PATHS...] [--output DIR] [--runner direct|dataflow]
                  [--workers N] [--dry-run --job-json FILE] [Dataflow and Beam flags...]
     curate stage NAME --input IN.jsonl --output OUT.jsonl [--keep-dropped] [--config FILE]
+    curate report OUT_DIR [--output FILE] [--sample-docs N]
+    curate inspect OUT_DIR [--stage S] [--reason R] [--limit N] [--chars N]
 
 `run` with no arguments processes the bundled sample into ./out. Flags that `curate` does not know
 are passed to Beam's PipelineOptions unchanged. `stage` runs one stage in this process over JSONL
-rows of Document fields, for debugging and evaluation.
+rows of Document fields, for debugging and evaluation. `report` writes `report.html` for a finished
+run (`run` writes it too); `inspect` prints its dropped-document samples in the terminal.
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ _DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    if args.command in ("stage", "build-kl-reference") and extra:
+    if args.command in ("stage", "build-kl-reference", "report", "inspect") and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "build-kl-reference":
         return _build_kl_reference(args)
+    if args.command in ("report", "inspect"):
+        return _report_or_inspect(args)
     try:
         config = _config(args)
         if args.command == "run":
@@ -71,6 +76,20 @@ def _parser() -> argparse.ArgumentParser:
     stage.add_argument("--keep-dropped", action="store_true",
                        help="also write dropped rows, with dropped_reason and dropped_detail")
     stage.add_argument("--config", help="YAML config file (its stages section is used)")
+
+    report = commands.add_parser("report", help="write report.html for a finished run's output")
+    report.add_argument("out_dir", help="the output directory of a finished `curate run`")
+    report.add_argument("--output", help="where to write the page (default: OUT_DIR/report.html)")
+    report.add_argument("--sample-docs", type=int, default=None,
+                        help="kept documents read for the distributions (default: 20000)")
+
+    inspect = commands.add_parser("inspect", help="print dropped-document samples of a finished run")
+    inspect.add_argument("out_dir", help="the output directory of a finished `curate run`")
+    inspect.add_argument("--stage", help="stage name; without it, list every stage and reason")
+    inspect.add_argument("--reason", help="drop reason; without it, list the stage's reasons")
+    inspect.add_argument("--limit", type=int, default=5, help="samples to print (default: %(default)s)")
+    inspect.add_argument("--chars", type=int, default=2000,
+                         help="characters of text per sample (default: %(default)s)")
 
     kl = commands.add_parser("build-kl-reference",
                              help="build a unigram reference for the token_kl filter from clean text")
@@ -136,7 +155,7 @@ def _run(args: argparse.Namespace, config: Config, extra: list[str]) -> int:
         print(f"wrote the Dataflow job description to {path}")
         return 0
     try:
-        summary = run(config, extra)
+        summary = run(config, extra, progress=True)
     except InputError as exc:
         print(f"curate: {exc}", file=sys.stderr)
         return 2
@@ -150,11 +169,33 @@ def _print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: 
         s = stats["stages"][name]
         print(f"{name:<12}{s['seen']:>9}{s['kept']:>9}{sum(s['dropped'].values()):>9}"
               f"{sum(s['errors'].values()):>8}")
+    reasons = sorted(((count, f"{name}/{reason}") for name in stats["order"]
+                      for reason, count in stats["stages"][name]["dropped"].items()), reverse=True)
+    if reasons:
+        print("most dropped: " + ", ".join(f"{label} {count}" for count, label in reasons[:5]))
     for category, totals in manifest["categories"].items():
         print(f"  {category}: {totals['docs']} docs, {totals['text_bytes']} text bytes, "
               f"{totals['shards']} shard(s)")
     print(f"wrote {output_dir} in {stats['elapsed_s']}s; accounting reconciled: "
           f"{stats['reconciled']}")
+    if manifest["config"]["output"]["report"]:
+        print(f"report: {output_dir.rstrip('/')}/report.html; dropped samples: "
+              f"curate inspect {output_dir} --stage STAGE --reason REASON")
+
+
+def _report_or_inspect(args: argparse.Namespace) -> int:
+    from curation.report import DEFAULT_MAX_DOCS, ReportInputError, write_report
+    from curation.report.inspect import inspect_dir
+
+    try:
+        if args.command == "report":
+            path = write_report(args.out_dir, args.output, args.sample_docs or DEFAULT_MAX_DOCS)
+            print(f"wrote {path}")
+            return 0
+        return inspect_dir(args.out_dir, args.stage, args.reason, args.limit, args.chars)
+    except ReportInputError as exc:
+        print(f"curate: {exc}", file=sys.stderr)
+        return 2
 
 
 def _stage(args: argparse.Namespace, config: Config) -> int:

@@ -1,12 +1,15 @@
 """Stage counters: `seen`, `kept`, `dropped.<reason>` and `error.<ExceptionType>` per stage.
 
 Every counter lives in the Beam metrics namespace `curation.<stage>`, so `stats.json` can be built
-from a finished pipeline's metrics alone, on any runner.
+from a finished pipeline's metrics alone, on any runner. On a local run with a progress display
+the same increments also go to `pipelines/progress.py`'s side channel (a no-op otherwise).
 """
 
 from __future__ import annotations
 
 from apache_beam.metrics import Metrics
+
+from pipelines import progress
 
 NAMESPACE_PREFIX = "curation."
 
@@ -23,6 +26,7 @@ class StageCounters:
         if counter is None:
             counter = self._counters[name] = Metrics.counter(NAMESPACE_PREFIX + self.stage, name)
         counter.inc(value)  # type: ignore[attr-defined]
+        progress.record(self.stage, name, value)
 
     def observe(self, name: str, value: int) -> None:
         """Record `value` in the distribution `name` (Beam keeps its count, sum, min and max)."""

@@ -1,12 +1,15 @@
-"""Run the pipeline: resolve inputs and options, execute, then write `stats.json` and
-`manifest.json` and check that every document is accounted for.
+"""Run the pipeline: resolve inputs and options, execute, then write `stats.json`,
+`manifest.json` and `report.html` and check that every document is accounted for.
 
 Local runs use Beam's DirectRunner (`in_memory`, or `multi_processing` with one process per core).
 Dataflow runs use the same graph; `dry_run=True` builds the full job description offline instead.
+With `progress=True` a local run draws live counters (pipelines/progress.py) and a Dataflow run
+prints its job page, where the same counters show.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import time
@@ -18,14 +21,16 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from curation.config import Config
+from curation.report import REPORT_NAME, write_report
 from curation.sample_data import SAMPLE_DIR
 from pipelines.graph import build_pipeline, stage_order
+from pipelines.progress import ProgressMonitor, dataflow_console_url, print_dataflow_progress
 from pipelines.provenance import provenance
 from pipelines.read import expand_pattern
 from pipelines.stats import build_stats, check_accounting, counters_from_result
 from pipelines.write import join_path, write_bytes
 
-_RUN_OUTPUTS = ("shards", "dropped", "errors", "stats.json", "manifest.json")
+_RUN_OUTPUTS = ("shards", "dropped", "errors", "stats.json", "manifest.json", REPORT_NAME)
 
 
 class InputError(ValueError):
@@ -74,23 +79,38 @@ def clear_previous_outputs(output_dir: str) -> None:
             FileSystems.delete([path])
 
 
-def run(config: Config, extra_args: Sequence[str] = ()) -> RunSummary:
-    """Run to completion and write stats and manifest; raises AccountingError if they disagree."""
+def run(config: Config, extra_args: Sequence[str] = (), progress: bool = False) -> RunSummary:
+    """Run to completion and write stats, manifest and (if `output.report`) the report; raises
+    AccountingError if the counts disagree, after writing them all so the report shows where."""
     inputs = resolve_inputs(config)
     output_dir = config.output.dir
     clear_previous_outputs(output_dir)
     started = time.time()
     pipeline = beam.Pipeline(options=beam_options(config, extra_args))
     build_pipeline(pipeline, config, inputs)
-    result = pipeline.run()
-    result.wait_until_finish()
+    with _progress(config, progress):
+        result = pipeline.run()
+        if progress and config.runner.name == "dataflow":
+            dataflow = config.runner.dataflow
+            print_dataflow_progress(dataflow_console_url(dataflow.project, dataflow.region,
+                                                         result.job_id()), stage_order(config))
+        result.wait_until_finish()
     stats = build_stats(counters_from_result(result), stage_order(config))
     stats["elapsed_s"] = round(time.time() - started, 2)
     write_bytes(join_path(output_dir, "stats.json"), _json(stats))
     manifest = build_manifest(config, inputs, output_dir, stats)
     write_bytes(join_path(output_dir, "manifest.json"), _json(manifest))
+    if config.output.report:
+        write_report(output_dir)
     check_accounting(stats)
     return RunSummary(output_dir, stats, manifest)
+
+
+def _progress(config: Config, progress: bool) -> contextlib.AbstractContextManager[object]:
+    """The live display for a local run, or nothing (Dataflow shows its own, see run())."""
+    if progress and config.runner.name == "direct":
+        return ProgressMonitor(stage_order(config))
+    return contextlib.nullcontext()
 
 
 def build_manifest(

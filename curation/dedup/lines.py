@@ -13,7 +13,8 @@ Only 8-byte line hashes and counts are shuffled, never line text. `LineDedup.run
 the plain-Python reference the Beam pipeline (`pipelines/line_dedup.py`) is tested against.
 
 Drop reasons: `all_lines_removed` (nothing left) and `too_short_after_line_dedup` (fewer than
-`min_chars` characters left). Kept documents carry `scores["line_dedup_removed"]`.
+`min_chars` characters left); both carry the removed lines as evidence for the audit sample.
+Kept documents carry `scores["line_dedup_removed"]`.
 """
 
 from __future__ import annotations
@@ -67,14 +68,17 @@ def apply_removals(doc: Document, remove: set[bytes], config: LineDedupConfig) -
     """`doc` without the lines whose hash is in `remove`, or a Drop if too little is left."""
     if not remove:
         return doc.with_scores(**{REMOVED: 0.0})
-    lines = (doc.text or "").split("\n")
-    kept = [line for line in lines if line_hash(line) not in remove]
-    removed = len(lines) - len(kept)
+    kept: list[str] = []
+    removed_lines: list[str] = []
+    for line in (doc.text or "").split("\n"):
+        (removed_lines if line_hash(line) in remove else kept).append(line)
+    removed = len(removed_lines)
     text = "\n".join(kept).strip("\n")
+    evidence = tuple(dict.fromkeys(removed_lines))  # the removed lines, once each, in order
     if not text.strip():
-        return Drop("all_lines_removed", f"{removed} lines")
+        return Drop("all_lines_removed", f"{removed} lines", evidence)
     if len(text) < config.min_chars:
-        return Drop("too_short_after_line_dedup", f"{len(text)} chars left")
+        return Drop("too_short_after_line_dedup", f"{len(text)} chars left", evidence)
     return doc.replace(text=text).with_scores(**{REMOVED: float(removed)})
 
 

@@ -5,7 +5,8 @@ language), `gopher_repetition` (Llama 3's "duplicated n-gram coverage ratio", Go
 `token_kl` (Llama 3's token-distribution KL, kept as `scores["token_kl"]`), `gopher_quality`, `c4`
 (off by default; it rewrites the text to the lines it keeps) and `fineweb`. The first rule that
 fires drops the document with its own reason (`gopher_dup_line_frac`, `token_kl`,
-`c4_too_few_sentences`, `fineweb_list_ratio`, ...) and the measured value as detail.
+`c4_too_few_sentences`, `fineweb_list_ratio`, ...), the measured value as detail, and the spans
+of the text that made it fire as evidence (curation/heuristics/evidence.py).
 
 Scope today: English-style word splitting. Documents in `unspaced_languages` (Chinese, Japanese,
 Thai, ...) skip the word-based rules. Gopher's stop-word rule uses the English list, so it only
@@ -21,6 +22,7 @@ from curation.config import HeuristicsConfig
 from curation.document import Document
 from curation.heuristics.c4 import c4_clean
 from curation.heuristics.dirty_words import dirty_words
+from curation.heuristics.evidence import with_evidence
 from curation.heuristics.fineweb import fineweb_quality
 from curation.heuristics.gopher import gopher_quality, gopher_repetition
 from curation.heuristics.text_stats import words
@@ -47,7 +49,7 @@ class HeuristicsStage(Stage):
         if config.dirty_words.enabled:
             counted = dirty_words(doc, config.dirty_words)
             if isinstance(counted, Drop):
-                return counted
+                return with_evidence(counted, text, doc.lang, config)
             doc = counted
         if doc.lang in config.unspaced_languages:
             return doc.with_metadata(heuristics="skipped_unspaced")
@@ -55,7 +57,7 @@ class HeuristicsStage(Stage):
         if config.gopher_repetition.enabled:
             drop = gopher_repetition(text, config.gopher_repetition, tokens)
             if drop:
-                return drop
+                return with_evidence(drop, text, doc.lang, config)
         if config.token_kl.enabled:
             divergence, drop = self._kl.check(tokens, doc.lang or "en")
             if drop:
@@ -68,17 +70,17 @@ class HeuristicsStage(Stage):
                 quality = self._quality_other_languages
             drop = gopher_quality(text, quality, tokens)
             if drop:
-                return drop
+                return with_evidence(drop, text, doc.lang, config)
         if config.c4.enabled:
             cleaned = c4_clean(doc, config.c4)
             if isinstance(cleaned, Drop):
-                return cleaned
+                return with_evidence(cleaned, text, doc.lang, config)
             doc, text = cleaned, cleaned.text or ""
             tokens = words(text)
         if config.fineweb.enabled:
             drop = fineweb_quality(text, config.fineweb, tokens)
             if drop:
-                return drop
+                return with_evidence(drop, text, doc.lang, config)
         return doc.with_metadata(heuristics=f"v{VERSION}")
 
     def kept_counters(self, doc: Document) -> Mapping[str, int]:

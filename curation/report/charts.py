@@ -1,0 +1,84 @@
+"""The report's charts, drawn with plotly (MIT; plotly.js is inlined once by the page, so the file
+works with no network). Each function returns an HTML fragment: a `div` with a fixed id (so the
+same run gives the same file) and the script that draws into it, or None when there is nothing
+to draw, in which case the page shows a "not in this run" note instead.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+_CONFIG = {"displaylogo": False, "responsive": True}
+_LAYOUT = {"margin": {"l": 60, "r": 20, "t": 40, "b": 50}, "template": "plotly_white", "height": 360}
+
+
+def to_fragment(figure: go.Figure, div_id: str) -> str:
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=_CONFIG)
+
+
+def funnel(rows: Sequence[tuple[str, int]]) -> str | None:
+    if not rows:
+        return None
+    figure = go.Figure(go.Funnel(y=[label for label, _ in rows], x=[count for _, count in rows],
+                                 textinfo="value+percent initial"))
+    figure.update_layout(**{**_LAYOUT, "height": 60 + 36 * len(rows)},
+                         title="Documents surviving each stage")
+    return to_fragment(figure, "chart-funnel")
+
+
+def drop_reasons(rows: Sequence[tuple[str, str, int]]) -> str | None:
+    if not rows:
+        return None
+    labels = [f"{stage} / {reason}" for stage, reason, _ in rows]
+    stages = list(dict.fromkeys(stage for stage, *_ in rows))
+    colours = [_PALETTE[stages.index(stage) % len(_PALETTE)] for stage, *_ in rows]
+    figure = go.Figure(go.Bar(x=[count for *_, count in rows], y=labels, orientation="h",
+                              marker_color=colours))
+    margin = {**_LAYOUT["margin"], "l": 260}
+    figure.update_layout(**{**_LAYOUT, "height": 80 + 24 * len(rows), "margin": margin},
+                         title="Documents dropped, per stage and reason", xaxis_title="documents",
+                         yaxis={"autorange": "reversed"})
+    return to_fragment(figure, "chart-drop-reasons")
+
+
+def histogram(values: Sequence[float], div_id: str, title: str, x_title: str,
+              threshold: float | None = None, log_y: bool = False) -> str | None:
+    if not values:
+        return None
+    figure = go.Figure(go.Histogram(x=list(values), nbinsx=min(50, max(5, len(values) // 2))))
+    if threshold is not None:
+        figure.add_vline(x=threshold, line_dash="dash", line_color="crimson",
+                         annotation_text=f"threshold {threshold:g}")
+    figure.update_layout(**_LAYOUT, title=title, xaxis_title=x_title, yaxis_title="documents")
+    if log_y:
+        figure.update_yaxes(type="log")
+    return to_fragment(figure, div_id)
+
+
+def counts_bar(counts: Counter[str], div_id: str, title: str, top: int = 30) -> str | None:
+    if not counts:
+        return None
+    items = counts.most_common(top)
+    figure = go.Figure(go.Bar(x=[k for k, _ in items], y=[v for _, v in items]))
+    figure.update_layout(**_LAYOUT, title=title, yaxis_title="documents")
+    return to_fragment(figure, div_id)
+
+
+def mix(achieved: Mapping[str, float], target: Mapping[str, float] | None, basis: str) -> str | None:
+    if not achieved and not target:
+        return None
+    names = list(dict.fromkeys([*(target or {}), *achieved]))
+    figure = go.Figure()
+    if target:
+        figure.add_bar(name="target", x=names, y=[target.get(n, 0.0) for n in names])
+    figure.add_bar(name=f"achieved ({basis})", x=names, y=[achieved.get(n, 0.0) for n in names])
+    figure.update_layout(**_LAYOUT, title="Mix: share per category", barmode="group",
+                         yaxis={"tickformat": ".0%"})
+    return to_fragment(figure, "chart-mix")
+
+
+_PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6",
+            "#9D755D", "#BAB0AC")
