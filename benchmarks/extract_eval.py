@@ -8,7 +8,7 @@ recall = with-hits / all with-snippets.
 Extractors, all given the raw bytes of each page (each decodes them itself; ours with the same
 charset sniffing the WARC reader uses):
 - `ours` (`engine: fast`): our lexbor extractor, trafilatura (fast) on pages where it finds under
-  300 characters; `ours_no_fallback` is the lexbor extractor alone.
+  `fallback_below_chars` (config default) characters; `ours_no_fallback` is the lexbor extractor alone.
 - trafilatura 2.3.1 `extract` default, `favor_precision=True` and `fast=True`, with the
   evaluation set's canonical options (no comments, tables kept).
 - resiliparse `extract_plain_text(main_content=True)`.
@@ -34,6 +34,7 @@ import trafilatura
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 
+from curation.config import ExtractConfig
 from curation.extract.engine import extract
 from curation.extract.main_content import extract_main_text
 from curation.readers.http import decode_body
@@ -44,12 +45,13 @@ _OPTIONS = {"include_comments": False, "include_tables": True, "include_formatti
 
 def _ours(raw: bytes) -> str:
     html = decode_body(raw, None)[0]
-    text, engine, _ = extract(html, "", "fast", True, 300)
+    text, engine, _ = extract(html, "", "fast", True, _FALLBACK_BELOW[0])
     _ENGINE_USED.append(engine)
     return text
 
 
 _ENGINE_USED: list[str] = []
+_FALLBACK_BELOW = [ExtractConfig().fallback_below_chars]
 
 EXTRACTORS: dict[str, Callable[[bytes], str | None]] = {
     "ours": _ours,
@@ -123,7 +125,10 @@ def evaluate(pages: list[tuple[str, dict, bytes]]) -> dict[str, Score]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--pages", type=int, default=None, help="first N pages (default: all)")
+    parser.add_argument("--fallback-below", type=int, default=_FALLBACK_BELOW[0],
+                        help="ours: trafilatura below this many characters (the config default)")
     args = parser.parse_args()
+    _FALLBACK_BELOW[0] = args.fallback_below
     pages = load_pages(args.pages)
     scores = evaluate(pages)
     baseline = scores["trafilatura_default"].seconds
@@ -133,8 +138,9 @@ def main() -> None:
     for name, score in scores.items():
         print(score.row(name, baseline))
     fallback = _ENGINE_USED.count("trafilatura_fallback")
-    print(f"ours: trafilatura fallback on {fallback} of {len(_ENGINE_USED)} pages "
-          f"({fallback / max(1, len(_ENGINE_USED)):.1%})")
+    used = len(_ENGINE_USED)
+    print(f"ours (fallback below {args.fallback_below} chars): trafilatura fallback on "
+          f"{fallback} of {used} pages ({fallback / max(1, used):.1%})")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ class ExtractConfig(_Strict):
     engine: Literal["fast", "trafilatura"] = "fast"
     fallback_below_chars: int = Field(default=300, ge=0)
     max_html_bytes: int = Field(default=5_000_000, ge=1)
+    max_nesting_depth: int = Field(default=2_000, ge=1)
     timeout_s: float = Field(default=20.0, gt=0)
     isolation: Literal["subprocess", "none"] = "subprocess"
     include_tables: bool = True

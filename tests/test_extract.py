@@ -60,11 +60,27 @@ def test_drop_reasons(config, doc, reason):
     assert isinstance(result, Drop) and result.reason == reason
 
 
-def test_deeply_nested_html_finishes_without_crashing_the_worker(stage):
+def test_deeply_nested_html_is_dropped_before_parsing(stage):
     html = "<html><body>" + "<div>" * 100_000 + "deep text" + "</div>" * 100_000 + "</body></html>"
     result = stage.process(Document(id="deep", url="https://a.org", html=html))
-    assert isinstance(result, (Document, Drop))
+    assert isinstance(result, Drop) and result.reason == "html_too_deep"
     assert isinstance(stage.process(sample_page()), Document)
+
+
+@pytest.mark.parametrize(
+    ("html", "too_deep"),
+    [
+        ("<div>" * 2001 + "x", True),
+        ("<div>" * 1999 + "x" + "</div>" * 1999, False),
+        ("<p>x" * 50_000, False),  # implicitly closed paragraphs do not nest
+        ("<div></div>" * 50_000, False),
+        ("<span><br/></span>" * 50_000, False),
+    ],
+)
+def test_nesting_guard(html, too_deep):
+    from curation.extract.guards import exceeds_nesting
+
+    assert exceeds_nesting(html, 2000) is too_deep
 
 
 def test_known_snippets_of_real_pages_survive_extraction(stage):
@@ -80,3 +96,28 @@ def test_known_snippets_of_real_pages_survive_extraction(stage):
             hits += " ".join(snippet.split()) in text
     assert total > 50
     assert hits / total > 0.8, f"{hits}/{total} expected snippets found"
+
+
+HOSTILE_PAGES = {
+    "binary_body": "".join(chr(b) for b in range(256)) * 2000,
+    "nul_and_controls": "<html><body><p>" + "\x00\x01\x02 text " * 5000 + "</p></body></html>",
+    "lone_surrogates": "<html><body><p>" + "caf\udce9 " * 2000 + "</p></body></html>",
+    "mojibake": "<html><body><p>" + "Ã©tÃ© Ã  la plage â€” " * 3000 + "</p></body></html>",
+    "unclosed_tags": "<html><body>" + "<p><b><i><span>text " * 20_000,
+    "wide_page": "<html><body>" + "<div><a href='/x'>link</a></div>" * 100_000 + "</body></html>",
+    "huge_attribute": "<html><body><div class='" + "x" * 3_000_000 + "'><p>text</p></div></body></html>",
+    "svg_flood": "<html><body><svg>" + "<path d='M0 0'/>" * 100_000 + "</svg><p>ok</p></body></html>",
+    "math_flood": "<html><body><p>" + "<math><mi>x</mi></math>" * 20_000 + "</p></body></html>",
+    "only_scripts": "<html><body>" + "<script>var a = 1;</script>" * 10_000 + "</body></html>",
+    "not_html": "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" * 1000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PAGES))
+def test_hostile_pages_end_in_a_result_or_a_drop_and_the_worker_survives(stage, name):
+    doc = Document(id=name, url="https://a.org", html=HOSTILE_PAGES[name])
+    result = stage.process(doc)
+    assert isinstance(result, (Document, Drop))
+    if isinstance(result, Drop):
+        assert result.reason in {"no_content", "html_too_large", "html_too_deep", "extract_timeout"}
+    assert isinstance(stage.process(sample_page()), Document)

@@ -59,6 +59,7 @@ def extract_main_text(
     if body is None:
         return Extraction("", "none", formulas)
     container, chosen = _main_container(body, min_candidate_chars, min_container_share)
+    headline = _headline_outside(body, container)
     for node in container.css(_NON_TEXT if include_tables else f"{_NON_TEXT},table"):
         node.remove()
     _remove_boilerplate(container, max_boilerplate_share)
@@ -69,7 +70,10 @@ def extract_main_text(
         subtree, preserve_formatting=True, main_content=False, list_bullets=False,
         alt_texts=False, links=False, form_fields=False, noscript=False,
     )
-    return Extraction(trim_edges(clean_text(text), min_good_line_chars), chosen, formulas)
+    text = trim_edges(clean_text(text), min_good_line_chars)
+    if headline and text:
+        text = f"{headline}\n{text}"
+    return Extraction(text, chosen, formulas)
 
 
 def _main_container(body: LexborNode, min_chars: int, min_share: float) -> tuple[LexborNode, str]:
@@ -90,6 +94,24 @@ def _main_container(body: LexborNode, min_chars: int, min_share: float) -> tuple
     return body, "body"
 
 
+def _headline_outside(body: LexborNode, container: LexborNode, levels: int = 3) -> str:
+    """The `<h1>` of the article around the chosen container, when the container does not hold
+    one: a CMS often puts the headline in the article header, beside the body-text container.
+    Only the `levels` nearest ancestors are searched, so a site-logo `<h1>` is not taken."""
+    if container is body or container.css_first("h1") is not None:
+        return ""
+    ancestor = container.parent
+    for _ in range(levels):
+        if ancestor is None or ancestor.tag in ("body", "html"):
+            return ""
+        h1 = ancestor.css_first("h1")
+        if h1 is not None:
+            headline = " ".join(h1.text().split())
+            return headline if 10 <= len(headline) <= 200 else ""
+        ancestor = ancestor.parent
+    return ""
+
+
 def _paragraph_chars(node: LexborNode) -> int:
     total = 0
     for paragraph in node.css("p"):
@@ -108,8 +130,14 @@ def _remove_boilerplate(container: LexborNode, max_share: float) -> None:
             node.remove()
 
 
+_MAX_LINK_BLOCKS = 5000  # beyond this the page is a link farm or hostile; the text check is O(n*depth)
+
+
 def _remove_link_dense(root: LexborNode, max_density: float) -> None:
-    for node in root.css(_LINK_BLOCKS):
+    blocks = root.css(_LINK_BLOCKS)
+    if len(blocks) > _MAX_LINK_BLOCKS:
+        return
+    for node in blocks:
         links = node.css("a")
         if not links:
             continue

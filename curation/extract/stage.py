@@ -7,6 +7,7 @@ documents carry `extract_engine` in metadata and `formulas` (LaTeX formulas rest
 Drop reasons:
 - `no_html`: neither html nor text on the document (text-only inputs such as WET pass through).
 - `html_too_large`: the UTF-8 html exceeds `max_html_bytes`.
+- `html_too_deep`: elements nest deeper than `max_nesting_depth` (`guards.py`).
 - `extract_timeout`: the extractor ran past `timeout_s` and its worker process was killed.
 - `no_content`: the extractor found less than `min_text_chars` of main text.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 from curation.config import ExtractConfig
 from curation.document import Document
 from curation.extract.engine import extract
+from curation.extract.guards import exceeds_nesting
 from curation.isolation import CallTimeoutError, IsolatedFunction
 from curation.stage import Drop, Outcome, Stage
 
@@ -44,6 +46,8 @@ class ExtractStage(Stage):
         size = len(doc.html.encode("utf-8", "surrogatepass"))
         if size > self.config.max_html_bytes:
             return Drop("html_too_large", f"{size} bytes")
+        if exceeds_nesting(doc.html, self.config.max_nesting_depth):
+            return Drop("html_too_deep", f">{self.config.max_nesting_depth} levels")
         try:
             text, engine, formulas = self._extract(doc.html, doc.url)
         except CallTimeoutError:
