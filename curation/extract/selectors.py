@@ -57,15 +57,15 @@ BOILERPLATE_ELEMENTS: tuple[str, ...] = (
 BOILERPLATE_WORDS: tuple[str, ...] = (
     "footer", "sidebar", "side-bar", "breadcrumb", "cookie", "consent", "gdpr", "newsletter",
     "subscribe", "subscription", "signup", "sign-up", "login", "popup", "modal", "overlay",
-    "banner", "advert", "sponsor", "promo", "teaser", "related", "caption", "copyright", "credit",
-    "noprint", "paywall", "payment", "donate", "donation", "support-us", "image-source",
+    "banner", "advert", "sponsor", "teaser", "related", "caption", "copyright", "credit",
+    "noprint", "payment", "donate", "donation", "support-us", "image-source",
     "image-credit", "photo-credit", "imginline", "img-meta", "author", "dateline", "post-date",
     "entry-date", "publish-date", "article-date", "readtime", "reading-time", "alert", "licence",
     "license", "sources", "utility", "flyout", "recommend", "more-articles", "read-more",
     "readmore", "share", "sharing", "social", "sociable", "syndication", "follow", "comment",
     "respond", "reply", "disqus", "pagination", "pager", "prev-next", "nav-links", "post-nav",
     "postnav", "navigation", "navbar", "topbar", "menu", "masthead", "skip-link", "skiplink",
-    "widget", "toolbar", "tag-list", "taglist", "tagcloud", "tag-cloud", "post-tags", "entry-tags",
+    "widget-area", "widget_area", "widgettitle", "widget-title", "toolbar", "tag-list", "taglist", "tagcloud", "tag-cloud", "post-tags", "entry-tags",
     "entry-meta", "post-meta", "postmeta", "entry-footer", "byline", "author-bio", "author-box",
     "authorbox", "about-author", "rating", "print-link", "jp-relatedposts", "sharedaddy",
     "addtoany", "wp-block-latest", "yarpp", "outbrain", "taboola", "screen-reader", "sr-only",
@@ -75,7 +75,7 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
 # Short class or id words that must match as a whole token to avoid false hits ("nav" in
 # "canvas"-like names is fine, but "ad" would hit "header", "head", "download").
 BOILERPLATE_TOKENS: tuple[str, ...] = (
-    "nav", "ad", "ads", "adv", "hidden", "hide", "meta", "tags", "share", "print", "top",
+    "nav", "ad", "ads", "adv", "hidden", "hide", "meta", "tags", "share", "print", "top", "widget",
 )
 
 
