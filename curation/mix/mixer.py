@@ -1,6 +1,6 @@
 """The mix stage's per-document steps and its exact in-memory reference.
 
-A document is prepared once (tokens counted, category and topic assigned, rank hashed), the
+`TokenizeStage` counts a document's tokens and assigns its category (stage `tokenize`), the
 corpus' token totals per (category, topic) give the plan (curation/mix/plan.py), each cell's
 partial pass gets a cut (curation/mix/sampling.py), and then each document is written
 `full_copies` times plus once more when its rank is under the cut. Copies after the first get the
@@ -10,9 +10,11 @@ The token count is kept on the document as `scores["tokens"]`, and the category 
 `metadata["category"]`, which category rules read first, so rerunning the mixer on its own output
 keeps every document in its category.
 
-Drop reasons:
+Drop reasons of `tokenize`:
 - `no_text`: nothing to count.
 - `language_not_in_mix`: a language that `rules.multilingual_languages` does not list.
+
+Drop reasons of `mix`:
 - `category_not_in_mix`: the category's target share is 0.
 - `downsampled`: the cell's budget was met before this document's rank (a topic cap or the
   category's rate).
@@ -31,9 +33,10 @@ from curation.mix.categories import category_and_topic
 from curation.mix.plan import Cell, CellTotal, MixPlan, MixTargets, plan_mix
 from curation.mix.sampling import Cut, copy_id, exact_cut, is_taken, rank_of
 from curation.mix.tokens import TokenCounter, load_token_counter
-from curation.stage import CorpusStage, Drop, Dropped
+from curation.stage import CorpusStage, Drop, Dropped, Outcome, Stage
 
 STAGE = "mix"
+TOKENIZE_STAGE = "tokenize"
 TOKENS = "tokens"
 
 
@@ -68,17 +71,40 @@ def anneal_targets(config: MixConfig) -> MixTargets:
     )
 
 
-def prepare(doc: Document, counter: TokenCounter, config: MixConfig) -> Prepared | Drop:
-    """Count `doc`'s tokens and place it in its (category, topic) cell."""
-    if not doc.text or not doc.text.strip():
-        return Drop("no_text")
-    placed = category_and_topic(doc, config.rules)
-    if isinstance(placed, Drop):
-        return placed
-    tokens = counter.count(doc.text)
-    marked = doc.replace(scores={**doc.scores, TOKENS: float(tokens)},
-                         metadata={**doc.metadata, "category": placed[0]})
-    return Prepared(placed, rank_of(doc.id, config.seed), tokens, marked)
+class TokenizeStage(Stage):
+    """Counts tokens (`scores["tokens"]`) and sets `metadata["category"]`; the mix's first step."""
+
+    name = TOKENIZE_STAGE
+
+    def __init__(self, config: MixConfig) -> None:
+        self.config = config
+        self._counter: TokenCounter | None = None
+
+    def setup(self) -> None:
+        if self._counter is None:
+            self._counter = load_token_counter(self.config.tokenizer)
+
+    def process(self, doc: Document) -> Outcome:
+        self.setup()
+        assert self._counter is not None
+        if not doc.text or not doc.text.strip():
+            return Drop("no_text")
+        placed = category_and_topic(doc, self.config.rules)
+        if isinstance(placed, Drop):
+            return placed
+        tokens = self._counter.count(doc.text)
+        return doc.replace(scores={**doc.scores, TOKENS: float(tokens)},
+                           metadata={**doc.metadata, "category": placed[0]})
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"config": self.config, "_counter": None}
+
+
+def prepared(doc: Document, config: MixConfig) -> Prepared:
+    """The cell, rank and tokens of a document that `TokenizeStage` kept."""
+    topic = doc.metadata.get(config.rules.topic_field) or config.rules.unknown_topic
+    return Prepared((doc.metadata["category"], topic), rank_of(doc.id, config.seed),
+                    int(doc.scores[TOKENS]), doc)
 
 
 def anneal_eligible(item: Prepared, config: MixConfig) -> bool:
@@ -140,21 +166,22 @@ class Mixer(CorpusStage):
         self.result: MixResult | None = None
 
     def run_in_memory(self, docs: Iterable[Document]) -> Iterator[Document | Dropped]:
-        counter = load_token_counter(self.config.tokenizer)
-        prepared: list[Prepared] = []
+        stage = TokenizeStage(self.config)
+        items: list[Prepared] = []
         for doc in docs:
-            outcome = prepare(doc, counter, self.config)
+            outcome = stage.process(doc)
             if isinstance(outcome, Drop):
                 yield Dropped(doc, outcome)
             else:
-                prepared.append(outcome)
-        yield from self.mix_prepared(prepared)
+                items.append(prepared(outcome, self.config))
+        yield from self.mix_prepared(items)
 
-    def mix_prepared(self, prepared: list[Prepared]) -> Iterator[Document | Dropped]:
-        plan = plan_mix(cell_totals(prepared), self.targets)
-        cuts = exact_cuts(prepared, plan)
+    def mix_prepared(self, items: list[Prepared]) -> Iterator[Document | Dropped]:
+        """Mix documents `TokenizeStage` kept (the annealing subset reuses this)."""
+        plan = plan_mix(cell_totals(items), self.targets)
+        cuts = exact_cuts(items, plan)
         written: dict[Cell, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for item in prepared:
+        for item in items:
             outputs = mix_outputs(item, plan, cuts[item.cell])
             if isinstance(outputs, Drop):
                 yield Dropped(item.doc, outputs)

