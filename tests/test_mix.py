@@ -9,6 +9,8 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
+from benchmarks.mix_corpus import SOURCES
+from benchmarks.mix_corpus import realistic_corpus as build_corpus
 from curation.config import CategoryRulesConfig, Config, ConfigError, MixConfig, config_from_mapping
 from curation.document import Document
 from curation.mix.categories import category_and_topic
@@ -26,7 +28,14 @@ from curation.mix.sampling import (
 from curation.mix.tokens import load_token_counter
 from curation.stage import Drop, Dropped
 from pipelines.mix import MixPrepared
-from tests.mix_corpus import realistic_corpus
+from tests.conftest import evaldata_path
+
+
+def realistic_corpus():
+    for parts in SOURCES:
+        evaldata_path(*parts)  # skips the test when the evaluation data is absent
+    return build_corpus()
+
 
 LLAMA3 = {"general": 0.50, "math_reasoning": 0.25, "code": 0.17, "multilingual": 0.08}
 REPEATS = {"general": 1.0, "math_reasoning": 4.0, "code": 4.0, "multilingual": 4.0}

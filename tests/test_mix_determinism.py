@@ -1,4 +1,4 @@
-"""`curate run` with only the mix stage, on the realistic mix corpus (tests/mix_corpus.py): two runs
+"""`curate run` with only the mix stage, on the realistic mix corpus (benchmarks/mix_corpus.py): two runs
 with one worker and one with two give byte-identical shards, annealing shards and reports, and
 the achieved token shares are within half a point of 50/25/17/8. Runs go through the real CLI in
 a subprocess with a time limit, so a hang of the multi-process runner fails the test."""
@@ -11,8 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.mix_corpus import SOURCES
+from benchmarks.mix_corpus import realistic_corpus as build_corpus
 from curation.document import to_json_dict
-from tests.mix_corpus import realistic_corpus
+from tests.conftest import evaldata_path
+
+
+def realistic_corpus():
+    for parts in SOURCES:
+        evaldata_path(*parts)  # skips the test when the evaluation data is absent
+    return build_corpus()
+
 
 CURATE = [sys.executable, "-m", "pipelines.cli"]
 RUN_LIMIT_S = 600

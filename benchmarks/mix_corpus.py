@@ -7,17 +7,22 @@
 - multilingual: the first 3,000 characters of UDHR translations, with their ISO 639-3 code as
   `lang`.
 
-The NLTK corpora and UDHR come from ../shared/evaldata (tests skip without it); the code is the
-interpreter's own standard library. Every category is reached by a different rule.
+The NLTK corpora and UDHR come from the evaluation data folder (../shared/evaldata, or
+$CURATION_EVALDATA); the code is the interpreter's own standard library. Every category is
+reached by a different rule. Used by tests/test_mix.py and benchmarks/mix_bench.py.
 """
 
 from __future__ import annotations
 
+import os
 import sysconfig
 from pathlib import Path
 
 from curation.document import Document
-from tests.conftest import evaldata_path
+
+EVALDATA = Path(os.environ.get("CURATION_EVALDATA",
+                               Path(__file__).resolve().parent.parent.parent / "shared" / "evaldata"))
+SOURCES = (("text_corpora", "nltk"), ("langid", "udhr2"))
 
 
 def _paragraphs(path: Path, min_chars: int = 200) -> list[str]:
@@ -41,10 +46,13 @@ def _doc(kind: str, index: int, text: str, **fields: object) -> Document:
                     **fields)  # type: ignore[arg-type]
 
 
-def realistic_corpus(scale: int = 1) -> list[Document]:
-    """About 1,300 * `scale` documents (scale 1: ~1.1M cl100k tokens)."""
-    nltk = evaldata_path("text_corpora", "nltk")
-    udhr = evaldata_path("langid", "udhr2")
+def realistic_corpus(scale: int = 1, evaldata: Path = EVALDATA) -> list[Document]:
+    """About 1,300 * `scale` documents (scale 1: ~1.2M cl100k tokens); FileNotFoundError when
+    the evaluation data is missing."""
+    nltk, udhr = (evaldata.joinpath(*parts) for parts in SOURCES)
+    for folder in (nltk, udhr):
+        if not folder.is_dir():
+            raise FileNotFoundError(f"no {folder} (set CURATION_EVALDATA to the evaldata folder)")
     docs: list[Document] = []
     for topic, name in (("science", "science.txt"), ("agriculture", "rural.txt")):
         for i, text in enumerate(_paragraphs(nltk / "abc" / name)[: 250 * scale]):
