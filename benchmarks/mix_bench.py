@@ -8,7 +8,8 @@ flipping a coin per document.
    they differ only in how a cell's fractional pass picks documents. Baseline: a seeded coin
    per document that keeps it with probability = the cell's fractional rate (datatrove's
    `SamplerFilter` rule, with whole repeats added the same way as ours). Ours: documents in
-   seeded hash order until the budget is met (curation/mix/sampling.py). For each of `--seeds`
+   seeded hash order while they fit the budget, then the deficit filled from the next small
+   documents (curation/mix/sampling.py). For each of `--seeds`
    seeds: the largest distance, in percentage points, between a category's achieved token share
    and its target; the table gives the mean and the worst over seeds.
 
@@ -24,9 +25,17 @@ from collections import defaultdict
 
 from benchmarks.mix_corpus import realistic_corpus
 from curation.config import MixConfig
-from curation.mix.mixer import Prepared, TokenizeStage, cell_totals, exact_cuts, mix_targets, prepared
+from curation.mix.mixer import (
+    Prepared,
+    TokenizeStage,
+    cell_totals,
+    copies_of,
+    exact_selections,
+    mix_targets,
+    prepared,
+)
 from curation.mix.plan import MixPlan, plan_mix
-from curation.mix.sampling import RANK_BITS, is_taken
+from curation.mix.sampling import RANK_BITS
 from curation.mix.tokens import load_token_counter
 
 
@@ -82,12 +91,6 @@ def _coin_copies(item: Prepared, plan: MixPlan) -> int:
     return cell.full_copies + (1 if item.rank / 2**RANK_BITS < fraction else 0)
 
 
-def _hash_order_copies(item: Prepared, plan: MixPlan, cuts: dict) -> int:
-    cell = plan.cell(item.cell)
-    return cell.full_copies + (1 if cell.partial_tokens and is_taken(item.rank, item.doc.id,
-                                                                      cuts[item.cell]) else 0)
-
-
 def _worst_pp(items: list[Prepared], copies: list[int], proportions: dict[str, float]) -> float:
     tokens: dict[str, int] = defaultdict(int)
     for item, n in zip(items, copies, strict=True):
@@ -105,15 +108,15 @@ def share_accuracy(docs: list, seeds: int) -> None:
         config = base.model_copy(update={"seed": seed})
         items = [prepared(d, config) for d in tokenized]
         plan = plan_mix(cell_totals(items), mix_targets(config))
-        cuts = exact_cuts(items, plan)
+        selections = exact_selections(items, plan)
         coin.append(_worst_pp(items, [_coin_copies(i, plan) for i in items], config.proportions))
-        ours.append(_worst_pp(items, [_hash_order_copies(i, plan, cuts) for i in items],
+        ours.append(_worst_pp(items, [copies_of(i, plan, selections[i.cell]) for i in items],
                               config.proportions))
     print(f"\nShare accuracy on {len(docs)} documents, {seeds} seeds: the largest |achieved - target| "
           "over the four categories, in percentage points")
     print("| sampler | mean over seeds | worst seed | seeds within 0.5 pp |")
     print("|---|---:|---:|---:|")
-    for name, values in (("baseline: coin per document", coin), ("ours: hash order, exact cut", ours)):
+    for name, values in (("baseline: coin per document", coin), ("ours: hash-order cut and fill", ours)):
         within = sum(v <= 0.5 for v in values)
         print(f"| {name} | {statistics.mean(values):.3f} | {max(values):.3f} | {within}/{seeds} |")
 

@@ -3,16 +3,18 @@
     docs --ApplyStage(tokenize)--> documents with scores["tokens"] and metadata["category"]
       -> ((category, topic), (1, tokens))  CombinePerKey -> ToList (one row per cell) -> plan
       -> (((category, topic), rank bucket), tokens)  CombinePerKey -> per cell -> straddling bucket
-      -> documents of straddling buckets only: (cell, (rank, id, tokens)) GroupByKey -> exact cut
-      -> select (plan and cuts as side inputs): copies / dropped
+      -> documents of overflowing buckets only: (cell, (rank, id, tokens)) GroupByKey -> cut, deficit
+      -> documents after the cut that fit the deficit: Top.SmallestPerKey(64) by rank -> fill
+      -> select (plan, cuts and fills as side inputs): copies / dropped
       -> shards/<category>/part-XXXXX-of-YYYYY.parquet, ~tokens_per_shard tokens each
       -> per-cell tallies -> mix.json (target against planned and achieved)
 
-No step holds the corpus: the side inputs are the plan (one entry per cell), the straddling
-bucket of each cell and one cut per cell; the only grouping of documents is a shard, and the
-only grouping of (rank, id, tokens) triples is one hash bucket of one cell, about 1/2^bits of it.
-The cut equals the one `curation.mix.sampling.exact_cut` finds by sorting the whole cell, so the
-output equals the in-memory `Mixer`'s on any runner and worker count.
+No step holds the corpus: the side inputs are the plan (one entry per cell), the overflowing
+bucket of each cell, one cut per cell and at most 64 fill ids per cell; the only grouping of
+documents is a shard, and the only grouping of (rank, id, tokens) triples is one hash bucket of
+one cell, about 1/2^bits of it. The selection equals the one `curation.mix.sampling.
+exact_selection` finds by sorting the whole cell, so the output equals the in-memory `Mixer`'s
+on any runner and worker count.
 
 With `anneal.enabled`, high-quality documents of the annealing categories go through the same
 selection with their own plan, into `anneal/<category>/...` and `anneal/mix.json`; its counters
@@ -42,7 +44,16 @@ from curation.mix.mixer import (
     prepared,
 )
 from curation.mix.plan import Cell, CellTotal, MixPlan, MixTargets, plan_mix
-from curation.mix.sampling import Cut, boundary_bucket, bucket_of, cut_in_bucket
+from curation.mix.sampling import (
+    FILL_CANDIDATES,
+    Cut,
+    Selection,
+    boundary_bucket,
+    bucket_of,
+    choose_fill,
+    cut_in_bucket,
+    is_fill_candidate,
+)
 from curation.mix.tokens import describe_tokenizer
 from curation.stage import Drop, Dropped
 from pipelines.counters import StageCounters
@@ -68,15 +79,23 @@ def _plan_from(rows: list[tuple[Cell, tuple[int, int]]], targets: MixTargets) ->
 
 
 class _BoundaryFn(beam.DoFn):
-    """Per cell: the cut when no bucket straddles the budget, else the straddling bucket."""
+    """Per cell: (cut, deficit 0) when no bucket overflows the budget, else the overflowing
+    bucket and the tokens still needed when it starts."""
 
     def process(self, item: tuple[Cell, Iterable[tuple[int, int]]], plan: MixPlan) -> Iterator[Any]:
         cell, buckets = item
         found = boundary_bucket(dict(buckets), plan.cell(cell).partial_tokens)
         if isinstance(found[1], str):
-            yield pvalue.TaggedOutput("cuts", (cell, found))
+            yield pvalue.TaggedOutput("cuts", (cell, (found, 0)))
         else:
             yield cell, found
+
+
+def _fill_candidates(item: Prepared, cuts: dict[Cell, tuple[Cut, int]]
+                     ) -> Iterator[tuple[Cell, tuple[int, str, int]]]:
+    cut, deficit = cuts.get(item.cell, ((0, ""), 0))
+    if is_fill_candidate(item.rank, item.doc.id, item.tokens, cut, deficit):
+        yield item.cell, (item.rank, item.doc.id, item.tokens)
 
 
 def _boundary_units(item: Prepared, boundaries: dict[Cell, tuple[int, int]], bits: int
@@ -94,9 +113,11 @@ class _SelectFn(beam.DoFn):
     def setup(self) -> None:
         self._counters = StageCounters(self._stage)
 
-    def process(self, item: Prepared, plan: MixPlan, cuts: dict[Cell, Cut]) -> Iterator[Any]:
+    def process(self, item: Prepared, plan: MixPlan, cuts: dict[Cell, tuple[Cut, int]],
+                fills: dict[Cell, frozenset[tuple[int, str, int]]]) -> Iterator[Any]:
         self._counters.seen()
-        outputs = mix_outputs(item, plan, cuts.get(item.cell, (0, "")))
+        cut, _ = cuts.get(item.cell, ((0, ""), 0))
+        outputs = mix_outputs(item, plan, Selection(cut, fills.get(item.cell, frozenset())))
         if isinstance(outputs, Drop):
             self._counters.dropped(outputs.reason)
             if self._emit_dropped:
@@ -168,13 +189,19 @@ class MixPrepared(beam.PTransform):
             | "StraddlingDocs" >> beam.FlatMap(_boundary_units, boundaries=open_side, bits=bits)
             | "GroupStraddling" >> beam.GroupByKey()
             | "CutInBucket" >> beam.Map(
-                lambda kv, open_: (kv[0], cut_in_bucket(kv[1], open_[kv[0]][0], open_[kv[0]][1], bits)),
-                open_=open_side)
+                lambda kv, open_: (kv[0], cut_in_bucket(kv[1], open_[kv[0]][1])), open_=open_side)
         )
-        cuts = (boundaries.cuts, boundary_cuts) | "AllCuts" >> beam.Flatten()
+        cuts = pvalue.AsDict((boundaries.cuts, boundary_cuts) | "AllCuts" >> beam.Flatten())
+        fills = (
+            items
+            | "FillCandidates" >> beam.FlatMap(_fill_candidates, cuts=cuts)
+            | "LowestRanked" >> beam.combiners.Top.SmallestPerKey(FILL_CANDIDATES)
+            | "ChooseFill" >> beam.Map(
+                lambda kv, cuts_: (kv[0], choose_fill(kv[1], cuts_[kv[0]][1])), cuts_=cuts)
+        )
         selected = items | "Select" >> beam.ParDo(
             _SelectFn(self._stage, emit_dropped=not self._anneal),
-            plan=plan_side, cuts=pvalue.AsDict(cuts),
+            plan=plan_side, cuts=cuts, fills=pvalue.AsDict(fills),
         ).with_outputs(DROPPED, _TALLY, main="docs")
         index = (
             selected.docs

@@ -17,13 +17,16 @@ from curation.mix.categories import category_and_topic
 from curation.mix.mixer import Mixer, TokenizeStage, mix_targets, prepared
 from curation.mix.plan import CellTotal, MixTargets, plan_mix, topic_cap_level
 from curation.mix.sampling import (
+    FILL_CANDIDATES,
     TAKE_ALL,
     TAKE_NONE,
+    Selection,
     boundary_bucket,
     bucket_of,
+    choose_fill,
     cut_in_bucket,
-    exact_cut,
-    take_prefix,
+    exact_selection,
+    is_fill_candidate,
 )
 from curation.mix.tokens import load_token_counter
 from curation.stage import Drop, Dropped
@@ -187,40 +190,49 @@ def test_bad_mix_config_fails_early():
 @pytest.mark.parametrize(
     ("tokens", "need", "taken"),
     [
-        ([5, 5, 5], 10, 2),    # exact
-        ([5, 5, 5], 12, 2),    # 10 is nearer 12 than 15
-        ([5, 5, 5], 13, 3),    # 15 is nearer 13 than 10
-        ([50, 1, 1], 20, 0),   # leaving the long one out is nearer; the prefix ends there
-        ([5, 5, 5], 100, 3),   # everything
+        ([5, 5, 5], 10, [0, 1]),           # exact
+        ([5, 5, 5], 12, [0, 1]),           # the third does not fit, nothing after it does
+        ([5, 9, 2, 3], 10, [0, 2, 3]),     # prefix [0], cut at 9, deficit 5 filled by 2 and 3
+        ([50, 1, 1], 20, [1, 2]),          # the long one is skipped, the short ones fill
+        ([5, 5, 5], 100, [0, 1, 2]),       # everything
+        ([5, 5, 5], 0, []),                # nothing
     ],
 )
-def test_prefix_takes_the_nearest_total(tokens, need, taken):
+def test_selection_takes_a_hash_order_prefix_then_fills_the_deficit(tokens, need, taken):
     units = [(i, f"d{i}", n) for i, n in enumerate(tokens)]
-    cut = take_prefix(units, need)
-    assert cut == (None if taken == len(tokens) else units[taken][:2])
+    selection = exact_selection(units, need)
+    assert [u[0] for u in units if selection.takes(*u)] == taken
 
 
-def test_bucketed_cut_equals_the_exact_cut():
+def distributed_selection(units, need, bits):
+    """The Beam composite's steps (pipelines/mix.py), one cell, without Beam."""
+    histogram = Counter()
+    for rank, _, n in units:
+        histogram[bucket_of(rank, bits)] += n
+    found = boundary_bucket(histogram, need)
+    if isinstance(found[1], str):
+        return Selection(found)
+    bucket, rest = found
+    cut, deficit = cut_in_bucket([u for u in units if bucket_of(u[0], bits) == bucket], rest)
+    candidates = sorted(u for u in units if is_fill_candidate(*u, cut, deficit))[:FILL_CANDIDATES]
+    return Selection(cut, choose_fill(candidates, deficit))
+
+
+def test_bucketed_selection_equals_the_exact_one():
     rng = random.Random(7)
-    for trial in range(200):
+    for trial in range(300):
         bits = rng.choice([1, 2, 4, 8])
-        units = [(rng.getrandbits(64), f"d{i}", rng.randint(1, 60)) for i in range(rng.randint(1, 80))]
+        units = [(rng.getrandbits(64), f"d{i}", rng.randint(1, 60)) for i in range(rng.randint(1, 150))]
         if trial % 5 == 0:  # documents sharing an id and rank are one unit
             units.append((*units[0][:2], 7))
         need = rng.randint(0, sum(u[2] for u in units) + 10)
-        histogram = Counter()
-        for rank, _, n in units:
-            histogram[bucket_of(rank, bits)] += n
-        found = boundary_bucket(histogram, need)
-        if isinstance(found[1], str):
-            cut = found
-        else:
-            bucket, rest = found
-            cut = cut_in_bucket([u for u in units if bucket_of(u[0], bits) == bucket], bucket, rest, bits)
-        exact = exact_cut(units, need)
-        taken = sorted(u for u in units if (u[0], u[1]) < cut)
-        assert taken == sorted(u for u in units if (u[0], u[1]) < exact), trial
-    assert exact_cut([], 5) == TAKE_ALL and exact_cut([(1, "a", 3)], 0) == TAKE_NONE
+        exact = exact_selection(units, need)
+        ours = distributed_selection(units, need, bits)
+        taken = [u for u in units if exact.takes(*u)]
+        assert taken == [u for u in units if ours.takes(*u)], trial
+        got = sum(u[2] for u in taken)
+        assert got <= need and (got == sum(u[2] for u in units) or need - got < 60), trial
+    assert exact_selection([], 5).cut == TAKE_ALL and exact_selection([(1, "a", 3)], 0).cut == TAKE_NONE
 
 
 # --- the mixer ----------------------------------------------------------------------------------

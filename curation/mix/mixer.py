@@ -2,9 +2,9 @@
 
 `TokenizeStage` counts a document's tokens and assigns its category (stage `tokenize`), the
 corpus' token totals per (category, topic) give the plan (curation/mix/plan.py), each cell's
-partial pass gets a cut (curation/mix/sampling.py), and then each document is written
-`full_copies` times plus once more when its rank is under the cut. Copies after the first get the
-id `<id>#r<n>` and `metadata["repeat_of"]`, so shard rows stay unique.
+partial pass gets a selection (a hash-order cut and a fill, curation/mix/sampling.py), and then
+each document is written `full_copies` times plus once more when the selection takes it. Copies
+after the first get the id `<id>#r<n>` and `metadata["repeat_of"]`, so shard rows stay unique.
 
 The token count is kept on the document as `scores["tokens"]`, and the category as
 `metadata["category"]`, which category rules read first, so rerunning the mixer on its own output
@@ -31,7 +31,7 @@ from curation.config import AnnealConfig, MixConfig
 from curation.document import Document
 from curation.mix.categories import category_and_topic
 from curation.mix.plan import Cell, CellTotal, MixPlan, MixTargets, plan_mix
-from curation.mix.sampling import Cut, copy_id, exact_cut, is_taken, rank_of
+from curation.mix.sampling import TAKE_NOTHING, Selection, copy_id, exact_selection, rank_of
 from curation.mix.tokens import TokenCounter, load_token_counter
 from curation.stage import CorpusStage, Drop, Dropped, Outcome, Stage
 
@@ -115,14 +115,15 @@ def anneal_eligible(item: Prepared, config: MixConfig) -> bool:
             and quality >= anneal.min_quality)
 
 
-def copies_of(item: Prepared, plan: MixPlan, cut: Cut) -> int:
+def copies_of(item: Prepared, plan: MixPlan, selection: Selection) -> int:
     cell = plan.cell(item.cell)
-    return cell.full_copies + (1 if cell.partial_tokens and is_taken(item.rank, item.doc.id, cut) else 0)
+    partial = cell.partial_tokens > 0 and selection.takes(item.rank, item.doc.id, item.tokens)
+    return cell.full_copies + (1 if partial else 0)
 
 
-def mix_outputs(item: Prepared, plan: MixPlan, cut: Cut) -> list[Document] | Drop:
+def mix_outputs(item: Prepared, plan: MixPlan, selection: Selection) -> list[Document] | Drop:
     """The copies of `item` the plan writes, or why it writes none."""
-    copies = copies_of(item, plan, cut)
+    copies = copies_of(item, plan, selection)
     if copies == 0:
         share = plan.categories[item.cell[0]].target_share
         return Drop("category_not_in_mix" if share <= 0 else "downsampled")
@@ -141,11 +142,12 @@ def cell_totals(items: Iterable[Prepared]) -> dict[Cell, CellTotal]:
     return {cell: CellTotal(docs[cell], tokens[cell]) for cell in sorted(docs)}
 
 
-def exact_cuts(items: Iterable[Prepared], plan: MixPlan) -> dict[Cell, Cut]:
+def exact_selections(items: Iterable[Prepared], plan: MixPlan) -> dict[Cell, Selection]:
     units: dict[Cell, list[tuple[int, str, int]]] = defaultdict(list)
     for item in items:
         units[item.cell].append((item.rank, item.doc.id, item.tokens))
-    return {cell: exact_cut(units[cell], plan.cell(cell).partial_tokens) for cell in sorted(units)}
+    return {cell: exact_selection(units[cell], plan.cell(cell).partial_tokens)
+            for cell in sorted(units)}
 
 
 @dataclasses.dataclass
@@ -179,10 +181,10 @@ class Mixer(CorpusStage):
     def mix_prepared(self, items: list[Prepared]) -> Iterator[Document | Dropped]:
         """Mix documents `TokenizeStage` kept (the annealing subset reuses this)."""
         plan = plan_mix(cell_totals(items), self.targets)
-        cuts = exact_cuts(items, plan)
+        selections = exact_selections(items, plan)
         written: dict[Cell, list[int]] = defaultdict(lambda: [0, 0, 0])
         for item in items:
-            outputs = mix_outputs(item, plan, cuts[item.cell])
+            outputs = mix_outputs(item, plan, selections.get(item.cell, TAKE_NOTHING))
             if isinstance(outputs, Drop):
                 yield Dropped(item.doc, outputs)
                 continue

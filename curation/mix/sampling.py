@@ -1,35 +1,57 @@
 """Token-exact, seeded selection inside one (category, topic) cell.
 
-Per-document coin flips (datatrove's sampler, a Bernoulli draw per document) hit a token budget
-only on average; on a few thousand documents the achieved share wanders by whole points. Here
-every document gets a rank, a 64-bit blake2b hash of `seed` and its id (never Python's `hash()`,
-so the rank is the same on every runner and worker), and a cell's partial pass takes documents
-in rank order until its token budget is met: a bottom-k by hash, weighted by tokens. The cut is
-the first (rank, id) left out, so a document is taken when `(rank, id) < cut`.
+Per-document coin flips (datatrove's `SamplerFilter`, a Bernoulli draw per document) hit a token
+budget only on average: on the 1,300-document mix corpus the worst category lands 2.2 points
+from its share on average over seeds (benchmarks/mix_bench.py). Here every document gets a rank,
+a 64-bit blake2b hash of `seed` and its id (never Python's `hash()`, so the rank is the same on
+every runner and worker), and a cell's partial pass takes documents in two steps:
 
-The rule for the last document is the nearest total: a document is taken when its tokens still
-fit (`sum + tokens <= need`) or when taking it overshoots the budget by less than leaving it out
-falls short; the first document that fails the rule ends the prefix. Documents that share both
-rank and id are one unit, taken or left together.
+1. Prefix: documents in rank order while they fit (`taken + tokens <= need`); the first one that
+   does not fit is the cut, and every document ranked before it is taken: a bottom-k by hash,
+   weighted by tokens.
+2. Fill: what is still missing (the deficit, less than the document at the cut) is filled from the
+   `FILL_CANDIDATES` lowest-ranked documents after the cut that are no longer than the deficit,
+   each taken in rank order when it still fits. This brings a cell to within a few tokens of its
+   budget where a prefix alone can miss by up to a whole document.
 
-Finding the cut needs the cell's documents in rank order, which at web scale is a global sort.
+Documents that share both rank and id are one unit of the prefix, taken or left together (in the
+fill, one unit is a (rank, id, tokens) triple).
+
+Finding the cut needs the cell in rank order, which at web scale is a global sort.
 `boundary_bucket` avoids it: with the cell's tokens summed per rank bucket (the top
 `histogram_bits` bits of the rank, a combiner's output), every bucket before the first one that
-would overflow the budget is taken whole, the buckets after it are left out, and only the
-documents of that one bucket (about 1 / 2^bits of the cell, ranks, ids and token counts only)
-are sorted. The rule above is invariant under that split, so the distributed cut equals
-`exact_cut` over the whole cell; tests check that they agree.
+overflows the budget fits whole, and only the documents of that bucket (about 1 / 2^bits of the
+cell: ranks, ids and token counts) are sorted. The fill candidates are a `Top.Smallest` per cell,
+another combiner. `exact_selection` does the same by sorting the whole cell; tests check that both
+agree, so the Beam mix equals the in-memory one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping
 
 RANK_BITS = 64
+FILL_CANDIDATES = 64
 Cut = tuple[int, str]
+Unit = tuple[int, str, int]  # (rank, id, tokens)
 TAKE_NONE: Cut = (0, "")
 TAKE_ALL: Cut = (1 << RANK_BITS, "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Selection:
+    """A cell's partial pass: everything ranked under `cut`, plus the units in `fill`."""
+
+    cut: Cut
+    fill: frozenset[Unit] = frozenset()
+
+    def takes(self, rank: int, doc_id: str, tokens: int) -> bool:
+        return (rank, doc_id) < self.cut or (rank, doc_id, tokens) in self.fill
+
+
+TAKE_NOTHING = Selection(TAKE_NONE)
 
 
 def rank_of(doc_id: str, seed: int) -> int:
@@ -43,44 +65,61 @@ def bucket_of(rank: int, bits: int) -> int:
     return rank >> (RANK_BITS - bits)
 
 
-def bucket_start(bucket: int, bits: int) -> Cut:
-    return (bucket << (RANK_BITS - bits), "")
+def _grouped(units: Iterable[Unit]) -> list[Unit]:
+    """Sorted units with equal (rank, id) merged into one."""
+    merged: list[Unit] = []
+    for rank, doc_id, tokens in sorted(units):
+        if merged and merged[-1][:2] == (rank, doc_id):
+            merged[-1] = (rank, doc_id, merged[-1][2] + tokens)
+        else:
+            merged.append((rank, doc_id, tokens))
+    return merged
 
 
-def is_taken(rank: int, doc_id: str, cut: Cut) -> bool:
-    return (rank, doc_id) < cut
-
-
-def take_prefix(units: Iterable[tuple[int, str, int]], need: int) -> Cut | None:
-    """The cut for `need` tokens over (rank, id, tokens) sorted by (rank, id); None if every
-    unit is taken. Units with equal (rank, id) must be adjacent and are taken together."""
+def take_prefix(units: Iterable[Unit], need: int) -> tuple[Cut | None, int]:
+    """(the first unit that does not fit, or None if all fit; the tokens taken before it)."""
     taken = 0
-    grouped: list[tuple[int, str, int]] = []
-    for rank, doc_id, tokens in units:
-        if grouped and grouped[-1][:2] == (rank, doc_id):
-            grouped[-1] = (rank, doc_id, grouped[-1][2] + tokens)
-        else:
-            grouped.append((rank, doc_id, tokens))
-    for rank, doc_id, tokens in grouped:
-        after = taken + tokens
-        if after <= need or after - need < need - taken:
-            taken = after
-        else:
-            return (rank, doc_id)
-    return None
+    for rank, doc_id, tokens in _grouped(units):
+        if taken + tokens > need:
+            return (rank, doc_id), taken
+        taken += tokens
+    return None, taken
 
 
-def exact_cut(units: Iterable[tuple[int, str, int]], need: int) -> Cut:
-    """The reference: sort the whole cell and take the prefix (for tests and `curate stage`)."""
+def is_fill_candidate(rank: int, doc_id: str, tokens: int, cut: Cut, deficit: int) -> bool:
+    return deficit > 0 and tokens <= deficit and (rank, doc_id) >= cut
+
+
+def choose_fill(candidates: Iterable[Unit], deficit: int) -> frozenset[Unit]:
+    """From the lowest-ranked candidates, those taken in rank order while they fit the deficit.
+    Here a unit is (rank, id, tokens): identical ones are taken together; two documents that
+    share rank and id but not length are told apart, so the fill never overshoots."""
+    chosen: set[Unit] = set()
+    lowest = sorted(candidates)[:FILL_CANDIDATES]
+    for unit in sorted(set(lowest)):
+        size = unit[2] * lowest.count(unit)
+        if size <= deficit:
+            chosen.add(unit)
+            deficit -= size
+    return frozenset(chosen)
+
+
+def exact_selection(units: Iterable[Unit], need: int) -> Selection:
+    """The reference: sort the whole cell, take the prefix, fill the deficit."""
     if need <= 0:
-        return TAKE_NONE
-    cut = take_prefix(sorted(units), need)
-    return TAKE_ALL if cut is None else cut
+        return TAKE_NOTHING
+    units = list(units)
+    cut, taken = take_prefix(units, need)
+    if cut is None:
+        return Selection(TAKE_ALL)
+    deficit = need - taken
+    return Selection(cut, choose_fill(
+        [u for u in units if is_fill_candidate(u[0], u[1], u[2], cut, deficit)], deficit))
 
 
 def boundary_bucket(histogram: Mapping[int, int], need: int) -> tuple[int, int] | Cut:
-    """From tokens per rank bucket: the cut itself when no bucket straddles the budget, else
-    (bucket, tokens still needed inside it)."""
+    """From tokens per rank bucket: a final cut (take none or all) when no bucket overflows the
+    budget, else (the overflowing bucket, tokens still needed when it starts)."""
     if need <= 0:
         return TAKE_NONE
     taken = 0
@@ -91,10 +130,12 @@ def boundary_bucket(histogram: Mapping[int, int], need: int) -> tuple[int, int] 
     return TAKE_ALL
 
 
-def cut_in_bucket(units: Iterable[tuple[int, str, int]], bucket: int, need: int, bits: int) -> Cut:
-    """The cut among the documents of the straddling `bucket` (unsorted) for `need` tokens."""
-    cut = take_prefix(sorted(units), need)
-    return bucket_start(bucket + 1, bits) if cut is None else cut
+def cut_in_bucket(units: Iterable[Unit], need: int) -> tuple[Cut, int]:
+    """The cut among the documents of the overflowing bucket, for the `need` tokens still
+    missing when it starts, and the deficit left for the fill."""
+    cut, taken = take_prefix(units, need)
+    assert cut is not None, "an overflowing bucket always has a unit that does not fit"
+    return cut, need - taken
 
 
 def copy_id(doc_id: str, copy: int) -> str:
