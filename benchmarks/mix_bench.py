@@ -62,7 +62,7 @@ def _counters() -> list[tuple[str, object]]:
     for name in ("cl100k_base", "o200k_base", "llama3"):
         try:
             counter = load_token_counter(name)
-        except RuntimeError:
+        except ValueError:
             continue
         rows.append((f"ours: {name} ({counter.source})", counter.count))
     return rows

@@ -374,6 +374,14 @@ class MixConfig(_Strict):
 
     _proportions = field_validator("proportions")(_check_proportions)
 
+    @field_validator("tokenizer")
+    @classmethod
+    def _tokenizer_installed(cls, value: str) -> str:
+        from curation.mix.tokens import check_available
+
+        check_available(value)
+        return value
+
 
 class StagesConfig(_Strict):
     url_safety: UrlSafetyConfig = UrlSafetyConfig()

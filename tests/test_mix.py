@@ -14,7 +14,7 @@ from benchmarks.mix_corpus import realistic_corpus as build_corpus
 from curation.config import CategoryRulesConfig, Config, ConfigError, MixConfig, config_from_mapping
 from curation.document import Document
 from curation.mix.categories import category_and_topic
-from curation.mix.mixer import Mixer, TokenizeStage, mix_targets, prepared
+from curation.mix.mixer import Mixer, Prepared, TokenizeStage, mix_targets, prepared
 from curation.mix.plan import CellTotal, MixTargets, plan_mix, topic_cap_level
 from curation.mix.sampling import (
     FILL_CANDIDATES,
@@ -347,3 +347,24 @@ def test_beam_mix_equals_the_in_memory_mixer(corpus, tmp_path):
         assert all(s["path"].endswith(f"-of-{len(shards):05d}.parquet") for s in shards)
         assert sum(s["tokens"] for s in shards) == row["achieved_tokens"]
         assert sum(pq.read_table(tmp_path / s["path"]).num_rows for s in shards) == row["docs_written"]
+
+
+def test_a_tokenizer_that_is_not_installed_fails_at_config_load(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "llama_models" else real(name, *a))
+    with pytest.raises(ConfigError, match=r"stages\.mix\.tokenizer: .*needs the llama-models package"):
+        config_from_mapping({"stages": {"mix": {"tokenizer": "llama3"}}})
+
+
+def test_an_empty_input_writes_an_empty_mix_that_reports_every_target(tmp_path):
+    with TestPipeline() as pipeline:
+        written, _, _, _ = (pipeline | beam.Create([], reshuffle=False).with_output_types(Prepared)
+                            | MixPrepared(CONFIG, mix_targets(CONFIG), str(tmp_path), "mix", "shards", ""))
+        assert_that(written, equal_to([]))
+    report = json.loads((tmp_path / "mix.json").read_text())
+    assert report["achieved_tokens"] == 0
+    assert all(not row["reachable"] for row in report["categories"].values())
+    assert json.loads((tmp_path / "shards" / "index.json").read_text()) == []

