@@ -169,8 +169,8 @@ def _print_mix(name: str, report: dict[str, Any], file: TextIO = sys.stdout) -> 
           + (f", limited by {report['limited_by']}" if report.get("limited_by") else ""), file=file)
     for category, row in report["categories"].items():
         if row["target_share"] or row["achieved_tokens"]:
-            print(f"  {category:<15} target {100 * row['target_share']:5.1f}%  achieved "
-                  f"{100 * row['achieved_share']:5.1f}%  repeats {row['repeats_used']:.2f}",
+            print(f"  {category:<15} target {100 * row['target_share']:6.2f}%  achieved "
+                  f"{100 * row['achieved_share']:6.2f}%  repeats {row['repeats_used']:.2f}",
                   file=file)
     for warning in report["warnings"]:
         print(f"  warning: {warning}", file=file)

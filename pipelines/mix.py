@@ -46,6 +46,7 @@ from curation.mix.mixer import (
 from curation.mix.plan import Cell, CellTotal, MixPlan, MixTargets, plan_mix
 from curation.mix.sampling import (
     FILL_CANDIDATES,
+    TAKE_NONE,
     Cut,
     Selection,
     boundary_bucket,
@@ -93,7 +94,7 @@ class _BoundaryFn(beam.DoFn):
 
 def _fill_candidates(item: Prepared, cuts: dict[Cell, tuple[Cut, int]]
                      ) -> Iterator[tuple[Cell, tuple[int, str, int]]]:
-    cut, deficit = cuts.get(item.cell, ((0, ""), 0))
+    cut, deficit = cuts.get(item.cell, (TAKE_NONE, 0))
     if is_fill_candidate(item.rank, item.doc.id, item.tokens, cut, deficit):
         yield item.cell, (item.rank, item.doc.id, item.tokens)
 
@@ -116,7 +117,7 @@ class _SelectFn(beam.DoFn):
     def process(self, item: Prepared, plan: MixPlan, cuts: dict[Cell, tuple[Cut, int]],
                 fills: dict[Cell, frozenset[tuple[int, str, int]]]) -> Iterator[Any]:
         self._counters.seen()
-        cut, _ = cuts.get(item.cell, ((0, ""), 0))
+        cut, _ = cuts.get(item.cell, (TAKE_NONE, 0))
         outputs = mix_outputs(item, plan, Selection(cut, fills.get(item.cell, frozenset())))
         if isinstance(outputs, Drop):
             self._counters.dropped(outputs.reason)
