@@ -13,7 +13,13 @@ flipping a coin per document.
    seeds: the largest distance, in percentage points, between a category's achieved token share
    and its target; the table gives the mean and the worst over seeds.
 
-    .venv/bin/python -m benchmarks.mix_bench --seeds 20
+3. Scale (`--beam-docs N`): the corpus cycled to N documents (copies get new ids, so new
+   ranks), mixed by the Beam composite (pipelines/mix.py, DirectRunner in memory, one worker) and
+   by the in-memory reference; the table gives both times, whether the written ids are equal,
+   and, per cell, the most (rank, id, tokens) triples that one worker has to sort (the
+   overflowing hash bucket) against the cell's size.
+
+    .venv/bin/python -m benchmarks.mix_bench --seeds 20 --beam-docs 20000
 """
 
 from __future__ import annotations
@@ -121,13 +127,67 @@ def share_accuracy(docs: list, seeds: int) -> None:
         print(f"| {name} | {statistics.mean(values):.3f} | {max(values):.3f} | {within}/{seeds} |")
 
 
+def beam_scale(docs: list, size: int) -> None:
+    import tempfile
+    from pathlib import Path
+
+    import apache_beam as beam
+    import pyarrow.parquet as pq
+
+    from curation.mix.mixer import Mixer
+    from curation.mix.sampling import boundary_bucket, bucket_of
+    from pipelines.mix import MixPrepared
+
+    config = MixConfig(max_topic_share=0.4)
+    cycled = [docs[i % len(docs)] for i in range(size)]
+    cycled = [d.replace(id=f"{d.id}-{i // len(docs)}") for i, d in enumerate(cycled)]
+    started = time.perf_counter()
+    mixer = Mixer(config)
+    expected = sorted(d.id for d in mixer.run_in_memory(cycled) if not hasattr(d, "drop"))
+    reference_s = time.perf_counter() - started
+    stage = TokenizeStage(config)
+    items = [prepared(stage.process(d), config) for d in cycled]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as out:
+        with beam.Pipeline() as pipeline:
+            _ = (pipeline | beam.Create(items)
+                 | MixPrepared(config, mix_targets(config), out, "mix", "shards", ""))
+        beam_s = time.perf_counter() - started
+        got = [i for path in sorted(Path(out).glob("shards/*/*.parquet"))
+               for i in pq.read_table(path, columns=["id"]).column("id").to_pylist()]
+    assert mixer.result is not None
+    plan = mixer.result.plan
+    by_cell: dict = defaultdict(list)
+    for item in items:
+        by_cell[item.cell].append(item)
+    widest = 0
+    for cell, members in by_cell.items():
+        histogram: dict[int, int] = defaultdict(int)
+        for item in members:
+            histogram[bucket_of(item.rank, config.histogram_bits)] += item.tokens
+        found = boundary_bucket(histogram, plan.cell(cell).partial_tokens)
+        if not isinstance(found[1], str):
+            widest = max(widest, sum(bucket_of(i.rank, config.histogram_bits) == found[0] for i in members))
+    largest = max(len(m) for m in by_cell.values())
+    print(f"\nScale: {size} documents, {len(by_cell)} cells, histogram_bits {config.histogram_bits}")
+    print("| run | seconds | written | equal to reference | most triples sorted together | largest cell |")
+    print("|---|---:|---:|---|---:|---:|")
+    print(f"| reference (in memory, sorts whole cells) | {reference_s:.1f} | {len(expected)} | - | "
+          f"{largest} | {largest} |")
+    print(f"| Beam composite, DirectRunner | {beam_s:.1f} | {len(got)} | {sorted(got) == expected} | "
+          f"{widest} | {largest} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--beam-docs", type=int, default=0)
     args = parser.parse_args()
     docs = realistic_corpus()
     token_speed([d.text for d in docs])
     share_accuracy(docs, args.seeds)
+    if args.beam_docs:
+        beam_scale(docs, args.beam_docs)
 
 
 if __name__ == "__main__":
