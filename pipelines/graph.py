@@ -9,7 +9,9 @@
     minhash_dedup  global near-duplicate clusters    # Output: one document per cluster
     line_dedup  lines seen > 6 times per bucket     # Output: documents without boilerplate lines
     heuristics  Gopher, C4 and FineWeb rules         # Output: documents that pass the rules
-    write       Parquet shards per category         # Output: shards/<category>/part-*.parquet
+    tokenize    token count, mix category and topic # Output: documents with scores["tokens"]
+    mix         token-exact 50/25/17/8 selection    # Output: shards/<category>/part-*.parquet, mix.json
+    (write      Parquet shards per category, instead of tokenize and mix when the mix is disabled)
 
 Every stage's dropped documents feed a bounded audit sample and its failures feed the dead-letter
 files. Stages that later issues add (heuristics, classify, mix) slot into `per_document_stages`
@@ -31,6 +33,7 @@ from curation.safety.url_filter import UrlSafetyStage
 from curation.stage import Stage
 from pipelines.line_dedup import LineDedup
 from pipelines.minhash_dedup import MinHashDedup
+from pipelines.mix import Mix
 from pipelines.read import ReadDocuments
 from pipelines.stage_transform import ApplyStage
 from pipelines.url_dedup import UrlDedup
@@ -83,7 +86,7 @@ def stage_order(config: Config) -> list[str]:
     names += [stage.name for stage in per_document_stages(config)]
     names += [name for name, _ in corpus_stages(config)]
     names += [stage.name for stage in post_dedup_stages(config)]
-    return [*names, "write"]
+    return [*names, *(("tokenize", "mix") if config.stages.mix.enabled else ("write",))]
 
 
 def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str]) -> None:
@@ -110,7 +113,12 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
 
     docs = _apply_all(docs, post_dedup_stages(config), head, dropped, errors)
 
-    _ = docs | WriteShards(out, config.output.docs_per_shard)
+    if config.stages.mix.enabled:
+        for result in docs | Mix(config.stages.mix, out, head):
+            dropped.append(result.dropped)
+            errors.append(result.errors)
+    else:
+        _ = docs | WriteShards(out, config.output.docs_per_shard)
     _ = (
         dropped
         | "AllDropped" >> beam.Flatten()

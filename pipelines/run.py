@@ -30,7 +30,9 @@ from pipelines.read import expand_pattern
 from pipelines.stats import build_stats, check_accounting, counters_from_result
 from pipelines.write import join_path, write_bytes
 
-_RUN_OUTPUTS = ("shards", "dropped", "errors", "stats.json", "manifest.json", REPORT_NAME)
+_RUN_OUTPUTS = (
+    "shards", "anneal", "dropped", "errors", "stats.json", "manifest.json", "mix.json", REPORT_NAME,
+)
 
 
 class InputError(ValueError):
@@ -117,10 +119,7 @@ def build_manifest(
     config: Config, inputs: Sequence[str], output_dir: str, stats: dict[str, Any]
 ) -> dict[str, Any]:
     index_path = join_path(output_dir, "shards", "index.json")
-    shards: list[dict[str, Any]] = []
-    if FileSystems.exists(index_path):
-        with FileSystems.open(index_path) as handle:
-            shards = json.loads(handle.read().decode("utf-8"))
+    shards: list[dict[str, Any]] = _read_json(index_path) if FileSystems.exists(index_path) else []
     categories: dict[str, dict[str, int]] = {}
     for shard in shards:
         totals = categories.setdefault(shard["category"], {"docs": 0, "text_bytes": 0,
@@ -129,6 +128,11 @@ def build_manifest(
         totals["text_bytes"] += shard["text_bytes"]
         totals["file_bytes"] += shard["file_bytes"]
         totals["shards"] += 1
+        if "tokens" in shard:
+            totals["tokens"] = totals.get("tokens", 0) + shard["tokens"]
+    reports = {"mix": join_path(output_dir, "mix.json"),
+               "anneal": join_path(output_dir, "anneal", "mix.json")}
+    mix = {name: _read_json(path) for name, path in reports.items() if FileSystems.exists(path)}
     return {
         "inputs": list(inputs),
         "records_read": stats["stages"]["read"]["seen"],
@@ -136,10 +140,16 @@ def build_manifest(
         "text_bytes_written": sum(c["text_bytes"] for c in categories.values()),
         "categories": dict(sorted(categories.items())),
         "shards": shards,
+        **mix,
         "reconciled": stats["reconciled"],
         "config": config.model_dump(mode="json"),
         "provenance": provenance(),
     }
+
+
+def _read_json(path: str) -> Any:
+    with FileSystems.open(path) as handle:
+        return json.loads(handle.read().decode("utf-8"))
 
 
 def _json(data: Any) -> bytes:

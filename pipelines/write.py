@@ -64,12 +64,21 @@ class _AssignShardFn(beam.DoFn):
         yield (category, _bucket(doc.id, num_shards), num_shards), row
 
 
-class _WriteShardFn(beam.DoFn):
-    def __init__(self, output_dir: str) -> None:
+class WriteShardFileFn(beam.DoFn):
+    """Writes one shard; counts `kept` (unless `count_kept` is off) and `docs.<category>` and
+    `text_bytes.<category>` in `stage`'s namespace. With `tokens_score`, the summary and a
+    `tokens.<category>` counter add up that score of every row."""
+
+    def __init__(self, output_dir: str, subdir: str = "shards", stage: str = STAGE,
+                 count_kept: bool = True, tokens_score: str | None = None) -> None:
         self._output_dir = output_dir
+        self._subdir = subdir
+        self._stage = stage
+        self._count_kept = count_kept
+        self._tokens_score = tokens_score
 
     def setup(self) -> None:
-        self._counters = StageCounters(STAGE)
+        self._counters = StageCounters(self._stage)
 
     def process(self, item: tuple[tuple[str, int, int], Iterable[dict[str, Any]]]) -> Iterator[Any]:
         (category, index, num_shards), rows = item
@@ -78,30 +87,50 @@ class _WriteShardFn(beam.DoFn):
         buffer = io.BytesIO()
         pq.write_table(table, buffer, compression="zstd")
         name = f"part-{index:05d}-of-{num_shards:05d}.parquet"
-        path = join_path(self._output_dir, "shards", category, name)
+        path = join_path(self._output_dir, self._subdir, category, name)
         write_bytes(path, buffer.getvalue())
         text_bytes = sum(len((row["text"] or "").encode("utf-8")) for row in ordered)
-        self._counters.kept(len(ordered))
+        if self._count_kept:
+            self._counters.kept(len(ordered))
         self._counters.inc(f"docs.{category}", len(ordered))
         self._counters.inc(f"text_bytes.{category}", text_bytes)
-        yield {
+        summary = {
             "category": category,
-            "path": f"shards/{category}/{name}",
+            "path": f"{self._subdir}/{category}/{name}",
             "docs": len(ordered),
             "text_bytes": text_bytes,
             "file_bytes": len(buffer.getvalue()),
         }
+        if self._tokens_score is not None:
+            tokens = sum(int(entry["value"]) for row in ordered for entry in row["scores"]
+                         if entry["key"] == self._tokens_score)
+            self._counters.inc(f"tokens.{category}", tokens)
+            summary["tokens"] = tokens
+        yield summary
 
 
-class _WriteIndexFn(beam.DoFn):
-    def __init__(self, output_dir: str) -> None:
+class WriteShardIndexFn(beam.DoFn):
+    def __init__(self, output_dir: str, subdir: str = "shards") -> None:
         self._output_dir = output_dir
+        self._subdir = subdir
 
     def process(self, summaries: list[dict[str, Any]]) -> Iterator[str]:
         ordered = sorted(summaries, key=lambda s: s["path"])
-        path = join_path(self._output_dir, "shards", "index.json")
+        path = join_path(self._output_dir, self._subdir, "index.json")
         write_bytes(path, json.dumps(ordered, indent=1).encode("utf-8"))
         yield path
+
+
+def shard_row(doc: Document) -> dict[str, Any]:
+    """The Parquet row of a document in a shard (everything but the HTML)."""
+    row = to_row(doc)
+    del row["html"]
+    return row
+
+
+def shard_of(doc_id: str, num_shards: int) -> int:
+    """The shard a document id goes to among `num_shards`, by a stable hash of the id."""
+    return _bucket(doc_id, num_shards)
 
 
 class WriteShards(beam.PTransform):
@@ -125,9 +154,9 @@ class WriteShards(beam.PTransform):
                 _AssignShardFn(self._docs_per_shard), counts=beam.pvalue.AsDict(counts)
             )
             | "GroupShards" >> beam.GroupByKey()
-            | "WriteParquet" >> beam.ParDo(_WriteShardFn(self._output_dir))
+            | "WriteParquet" >> beam.ParDo(WriteShardFileFn(self._output_dir))
             | "AllShards" >> beam.combiners.ToList()
-            | "WriteIndex" >> beam.ParDo(_WriteIndexFn(self._output_dir))
+            | "WriteIndex" >> beam.ParDo(WriteShardIndexFn(self._output_dir))
         )
 
 

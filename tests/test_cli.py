@@ -97,12 +97,37 @@ def test_stage_minhash_and_line_dedup(tmp_path):
 
 
 @pytest.mark.parametrize("name", [n for n in STAGE_NAMES if n not in {
-    "url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup", "line_dedup", "heuristics"}])
+    "url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup", "line_dedup", "heuristics",
+    "mix"}])
 def test_stages_of_later_issues_say_not_implemented(tmp_path, capsys, name):
     write_jsonl(tmp_path / "in.jsonl", [{"url": "https://a.org", "text": "x"}])
     assert main(["stage", name, "--input", str(tmp_path / "in.jsonl"),
                  "--output", str(tmp_path / "out.jsonl")]) == 2
     assert "not implemented yet" in capsys.readouterr().err
+
+
+def test_stage_mix_writes_the_mix_and_its_report(tmp_path, capsys):
+    rows = [{"id": f"en{i}", "url": f"https://a.org/{i}", "text": f"English page number {i}. " * 20,
+             "lang": "en"} for i in range(30)]
+    rows += [{"id": f"code{i}", "url": f"https://c.org/{i}", "text": f"def f{i}(x):\n    return x\n" * 5,
+              "lang": "en", "scores": {"domain_code": 0.9}} for i in range(3)]
+    rows.append({"id": "empty", "url": "https://a.org/empty", "text": " ", "lang": "en"})
+    write_jsonl(tmp_path / "in.jsonl", rows)
+    config = tmp_path / "mix.yaml"
+    config.write_text("stages:\n  mix:\n    proportions: {general: 0.8, code: 0.2}\n")
+    assert main(["stage", "mix", "--input", str(tmp_path / "in.jsonl"), "--output",
+                 str(tmp_path / "out.jsonl"), "--config", str(config), "--keep-dropped"]) == 0
+    err = capsys.readouterr().err
+    out = read_jsonl(tmp_path / "out.jsonl")
+    written = [r for r in out if "dropped_reason" not in r]
+    report = json.loads((tmp_path / "out.mix.json").read_text())
+    code = report["categories"]["code"]
+    assert code["distinct_docs"] == 3 and code["docs_written"] > 3  # code is short: repeated
+    assert {r["dropped_reason"] for r in out if "dropped_reason" in r} == {"no_text", "downsampled"}
+    repeats = code["docs_written"] - code["distinct_docs"]
+    kept = len(written) - repeats
+    assert f"kept={kept}" in err and f"repeats={repeats}" in err
+    assert report["tokenizer"]["name"] == "cl100k_base"
 
 
 def test_config_errors_exit_2_before_running(tmp_path, capsys):

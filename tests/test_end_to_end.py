@@ -33,7 +33,8 @@ def shard_bytes(out: Path) -> dict[str, bytes]:
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     config = root / "small_shards.yaml"
-    config.write_text("output:\n  docs_per_shard: 10\n  dropped_samples_per_reason: 3\n")
+    config.write_text("output:\n  docs_per_shard: 10\n  dropped_samples_per_reason: 3\n"
+                      "stages:\n  mix:\n    tokens_per_shard: 3000\n")
     outs = {}
     for name, workers in (("one_a", 1), ("one_b", 1), ("two_a", 2), ("two_b", 2)):
         outs[name] = root / name
@@ -51,7 +52,7 @@ def test_reruns_and_worker_counts_give_byte_identical_shards(runs):
 def test_stats_reconcile_for_every_stage(runs):
     stats = json.loads((runs["one_a"] / "stats.json").read_text())
     assert stats["order"] == ["read", "url_safety", "url_dedup", "extract", "langid", "pii",
-                              "minhash_dedup", "line_dedup", "heuristics", "write"]
+                              "minhash_dedup", "line_dedup", "heuristics", "tokenize", "mix"]
     assert stats["reconciled"] and stats["problems"] == []
     for name in stats["order"]:
         s = stats["stages"][name]
@@ -60,6 +61,17 @@ def test_stats_reconcile_for_every_stage(runs):
     assert read["seen"] == 172 and read["kept"] == 84
     assert read["dropped"]["record_revisit"] == 1
     assert stats["stages"]["url_dedup"]["dropped"] == {"duplicate_url": 2}
+
+
+def test_run_ends_with_the_mix_and_reports_unreachable_targets(runs):
+    manifest = json.loads((runs["one_a"] / "manifest.json").read_text())
+    mix = manifest["mix"]
+    # the bundled sample has no math or code pages: those targets are reported, not silently missed
+    for category in ("math_reasoning", "code"):
+        assert not mix["categories"][category]["reachable"]
+        assert any(w.startswith(f"{category}: target share") for w in mix["warnings"])
+    assert mix["categories"]["general"]["achieved_tokens"] > 0
+    assert (runs["one_a"] / "mix.json").exists()
 
 
 def test_shards_load_with_pyarrow_and_match_the_manifest(runs):
@@ -73,7 +85,11 @@ def test_shards_load_with_pyarrow_and_match_the_manifest(runs):
         assert table.column("id").to_pylist() == sorted(table.column("id").to_pylist())
         assert shard["category"] in CATEGORIES
         total += table.num_rows
-    assert total == manifest["docs_written"] == stats["stages"]["write"]["kept"]
+    mix = manifest["mix"]["categories"]
+    assert total == manifest["docs_written"] == sum(c["docs_written"] for c in mix.values())
+    assert stats["stages"]["mix"]["kept"] == sum(c["distinct_docs"] for c in mix.values())
+    assert manifest["mix"]["tokenizer"]["name"] == "cl100k_base"
+    assert sum(c["tokens"] for c in manifest["categories"].values()) == manifest["mix"]["achieved_tokens"]
     assert manifest["records_read"] == 172
     assert manifest["config"]["output"]["docs_per_shard"] == 10
     assert set(manifest["provenance"]) >= {"version", "git_sha", "libraries"}
@@ -129,4 +145,4 @@ def test_broken_input_becomes_dead_letters_and_still_reconciles(tmp_path):
     assert len(letters) == sum(read["errors"].values())
     assert {Path(letter["source"]["file"]).name for letter in letters} == {
         "truncated.warc.gz", "garbage.warc.gz", "rows.jsonl"}
-    assert summary.manifest["docs_written"] == summary.stats["stages"]["write"]["kept"] > 0
+    assert summary.manifest["docs_written"] == summary.stats["stages"]["mix"]["kept"] > 0

@@ -1,0 +1,277 @@
+"""`Mix`: the token-exact mixer as a Beam composite (rules in curation/mix/).
+
+    docs --ApplyStage(tokenize)--> documents with scores["tokens"] and metadata["category"]
+      -> ((category, topic), (1, tokens))  CombinePerKey -> ToList (one row per cell) -> plan
+      -> (((category, topic), rank bucket), tokens)  CombinePerKey -> per cell -> straddling bucket
+      -> documents of overflowing buckets only: (cell, (rank, id, tokens)) GroupByKey -> cut, deficit
+      -> documents after the cut that fit the deficit: Top.SmallestPerKey(64) by rank -> fill
+      -> select (plan, cuts and fills as side inputs): copies / dropped
+      -> shards/<category>/part-XXXXX-of-YYYYY.parquet, ~tokens_per_shard tokens each
+      -> per-cell tallies -> mix.json (target against planned and achieved)
+
+No step holds the corpus: the side inputs are the plan (one entry per cell), the overflowing
+bucket of each cell, one cut per cell and at most 64 fill ids per cell; the only grouping of
+documents is a shard, and the only grouping of (rank, id, tokens) triples is one hash bucket of
+one cell, about 1/2^bits of it. The selection equals the one `curation.mix.sampling.
+exact_selection` finds by sorting the whole cell, so the output equals the in-memory `Mixer`'s
+on any runner and worker count.
+
+With `anneal.enabled`, high-quality documents of the annealing categories go through the same
+selection with their own plan, into `anneal/<category>/...` and `anneal/mix.json`; its counters
+live in the `mix_anneal` namespace, outside the main funnel.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import apache_beam as beam
+from apache_beam import pvalue
+
+from curation.config import MixConfig
+from curation.mix.mixer import (
+    STAGE,
+    TOKENS,
+    Prepared,
+    TokenizeStage,
+    anneal_eligible,
+    anneal_targets,
+    mix_outputs,
+    mix_targets,
+    prepared,
+)
+from curation.mix.plan import Cell, CellTotal, MixPlan, MixTargets, plan_mix
+from curation.mix.sampling import (
+    FILL_CANDIDATES,
+    TAKE_NONE,
+    Cut,
+    Selection,
+    boundary_bucket,
+    bucket_of,
+    choose_fill,
+    cut_in_bucket,
+    is_fill_candidate,
+)
+from curation.mix.tokens import describe_tokenizer
+from curation.stage import Drop, Dropped
+from pipelines.counters import StageCounters
+from pipelines.stage_transform import DROPPED, ApplyStage, StageResult
+from pipelines.write import WriteShardFileFn, WriteShardIndexFn, join_path, shard_of, shard_row, write_bytes
+
+ANNEAL_STAGE = "mix_anneal"
+REPORT = "mix.json"
+_TALLY = "tally"
+
+logger = logging.getLogger(__name__)
+
+
+def _add_pairs(values: Iterable[tuple[int, ...]]) -> tuple[int, ...]:
+    total: tuple[int, ...] = ()
+    for value in values:
+        total = value if not total else tuple(a + b for a, b in zip(total, value, strict=True))
+    return total
+
+
+def _plan_from(rows: list[tuple[Cell, tuple[int, int]]], targets: MixTargets) -> MixPlan:
+    return plan_mix({cell: CellTotal(docs, tokens) for cell, (docs, tokens) in rows}, targets)
+
+
+class _BoundaryFn(beam.DoFn):
+    """Per cell: (cut, deficit 0) when no bucket overflows the budget, else the overflowing
+    bucket and the tokens still needed when it starts."""
+
+    def process(self, item: tuple[Cell, Iterable[tuple[int, int]]], plan: MixPlan) -> Iterator[Any]:
+        cell, buckets = item
+        found = boundary_bucket(dict(buckets), plan.cell(cell).partial_tokens)
+        if isinstance(found[1], str):
+            yield pvalue.TaggedOutput("cuts", (cell, (found, 0)))
+        else:
+            yield cell, found
+
+
+def _fill_candidates(item: Prepared, cuts: dict[Cell, tuple[Cut, int]]
+                     ) -> Iterator[tuple[Cell, tuple[int, str, int]]]:
+    cut, deficit = cuts.get(item.cell, (TAKE_NONE, 0))
+    if is_fill_candidate(item.rank, item.doc.id, item.tokens, cut, deficit):
+        yield item.cell, (item.rank, item.doc.id, item.tokens)
+
+
+def _boundary_units(item: Prepared, boundaries: dict[Cell, tuple[int, int]], bits: int
+                    ) -> Iterator[tuple[Cell, tuple[int, str, int]]]:
+    boundary = boundaries.get(item.cell)
+    if boundary is not None and bucket_of(item.rank, bits) == boundary[0]:
+        yield item.cell, (item.rank, item.doc.id, item.tokens)
+
+
+class _SelectFn(beam.DoFn):
+    def __init__(self, stage: str, emit_dropped: bool) -> None:
+        self._stage = stage
+        self._emit_dropped = emit_dropped
+
+    def setup(self) -> None:
+        self._counters = StageCounters(self._stage)
+
+    def process(self, item: Prepared, plan: MixPlan, cuts: dict[Cell, tuple[Cut, int]],
+                fills: dict[Cell, frozenset[tuple[int, str, int]]]) -> Iterator[Any]:
+        self._counters.seen()
+        cut, _ = cuts.get(item.cell, (TAKE_NONE, 0))
+        outputs = mix_outputs(item, plan, Selection(cut, fills.get(item.cell, frozenset())))
+        if isinstance(outputs, Drop):
+            self._counters.dropped(outputs.reason)
+            if self._emit_dropped:
+                yield pvalue.TaggedOutput(DROPPED, (self._stage, Dropped(item.doc, outputs)))
+            return
+        self._counters.kept()
+        self._counters.inc(f"repeats.{item.cell[0]}", len(outputs) - 1)
+        yield pvalue.TaggedOutput(_TALLY, (item.cell, (len(outputs), 1, len(outputs) * item.tokens)))
+        yield from outputs
+
+
+class _WriteReportFn(beam.DoFn):
+    def __init__(self, output_dir: str, subdir: str, config: MixConfig) -> None:
+        self._output_dir = output_dir
+        self._subdir = subdir
+        self._config = config
+
+    def process(self, tallies: list[tuple[Cell, tuple[int, int, int]]], plan: MixPlan) -> Iterator[str]:
+        report = {
+            "tokenizer": {"name": self._config.tokenizer,
+                          "source": describe_tokenizer(self._config.tokenizer)},
+            "seed": self._config.seed,
+            **plan.report(dict(tallies)),
+            "config": self._config.model_dump(mode="json"),
+        }
+        for warning in report["warnings"]:
+            logger.warning("%s: %s", self._subdir or "mix", warning)
+        path = join_path(self._output_dir, *([self._subdir] if self._subdir else []), REPORT)
+        write_bytes(path, (json.dumps(report, indent=2, sort_keys=False) + "\n").encode("utf-8"))
+        yield path
+
+
+class MixPrepared(beam.PTransform):
+    """Selects and writes an already tokenized PCollection of `Prepared` by `targets`; returns
+    (written documents, dropped (stage, Dropped) pairs, the report's path)."""
+
+    def __init__(self, config: MixConfig, targets: MixTargets, output_dir: str, stage: str,
+                 shard_dir: str, report_dir: str, anneal: bool = False) -> None:
+        super().__init__(label=f"{stage}_select")
+        self._config = config
+        self._targets = targets
+        self._output_dir = output_dir
+        self._stage = stage
+        self._shard_dir = shard_dir
+        self._report_dir = report_dir
+        self._anneal = anneal
+
+    def expand(self, items: beam.PCollection) -> tuple[beam.PCollection, ...]:
+        config, targets, bits = self._config, self._targets, self._config.histogram_bits
+        plan = (
+            items
+            | "CellTokens" >> beam.Map(lambda p: (p.cell, (1, p.tokens)))
+            | "SumCells" >> beam.CombinePerKey(_add_pairs)
+            | "AllCells" >> beam.combiners.ToList()
+            | "Plan" >> beam.Map(_plan_from, targets)
+        )
+        plan_side = pvalue.AsSingleton(plan)
+        boundaries = (
+            items
+            | "BucketTokens" >> beam.Map(lambda p: ((p.cell, bucket_of(p.rank, bits)), p.tokens))
+            | "SumBuckets" >> beam.CombinePerKey(sum)
+            | "ByCell" >> beam.Map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))
+            | "CellHistogram" >> beam.GroupByKey()
+            | "Boundary" >> beam.ParDo(_BoundaryFn(), plan=plan_side).with_outputs("cuts", main="open")
+        )
+        open_side = pvalue.AsDict(boundaries.open)
+        boundary_cuts = (
+            items
+            | "StraddlingDocs" >> beam.FlatMap(_boundary_units, boundaries=open_side, bits=bits)
+            | "GroupStraddling" >> beam.GroupByKey()
+            | "CutInBucket" >> beam.Map(
+                lambda kv, open_: (kv[0], cut_in_bucket(kv[1], open_[kv[0]][1])), open_=open_side)
+        )
+        cuts = pvalue.AsDict((boundaries.cuts, boundary_cuts) | "AllCuts" >> beam.Flatten())
+        fills = (
+            items
+            | "FillCandidates" >> beam.FlatMap(_fill_candidates, cuts=cuts)
+            | "LowestRanked" >> beam.combiners.Top.SmallestPerKey(FILL_CANDIDATES)
+            | "ChooseFill" >> beam.Map(
+                lambda kv, cuts_: (kv[0], choose_fill(kv[1], cuts_[kv[0]][1])), cuts_=cuts)
+        )
+        selected = items | "Select" >> beam.ParDo(
+            _SelectFn(self._stage, emit_dropped=not self._anneal),
+            plan=plan_side, cuts=cuts, fills=pvalue.AsDict(fills),
+        ).with_outputs(DROPPED, _TALLY, main="docs")
+        keyed_rows = selected.docs | "AssignShard" >> beam.Map(
+            _keyed_row, plan=plan_side, tokens_per_shard=config.tokens_per_shard)
+        # a hash bucket no document fell into is not written, and the buckets that hold documents
+        # are numbered 0..N-1 of N, so a category's files are exactly part-00000 .. part-(N-1)
+        filled = pvalue.AsDict(
+            keyed_rows
+            | "FilledBucket" >> beam.Map(lambda kv: (kv[0][0], kv[0][1]))
+            | "DistinctBuckets" >> beam.Distinct()
+            | "BucketsPerCategory" >> beam.GroupByKey()
+            | "SortBuckets" >> beam.MapTuple(lambda category, buckets: (category, sorted(buckets)))
+        )
+        index = (
+            keyed_rows
+            | "NumberShards" >> beam.Map(_renumber_shard, filled=filled)
+            | "GroupShards" >> beam.GroupByKey()
+            | "WriteParquet" >> beam.ParDo(WriteShardFileFn(
+                self._output_dir, self._shard_dir, self._stage, count_kept=False,
+                tokens_score=TOKENS))
+            | "AllShards" >> beam.combiners.ToList()
+            | "WriteIndex" >> beam.ParDo(WriteShardIndexFn(self._output_dir, self._shard_dir))
+        )
+        report = (
+            selected[_TALLY]
+            | "SumTallies" >> beam.CombinePerKey(_add_pairs)
+            | "AllTallies" >> beam.combiners.ToList()
+            | "WriteReport" >> beam.ParDo(
+                _WriteReportFn(self._output_dir, self._report_dir, config),
+                plan=plan_side)
+        )
+        return selected.docs, selected[DROPPED], index, report
+
+
+def _keyed_row(doc: Any, plan: MixPlan, tokens_per_shard: int) -> tuple[tuple[str, int, int], dict]:
+    category = doc.metadata["category"]
+    shards = plan.shards(category, tokens_per_shard)
+    return (category, shard_of(doc.id, shards), shards), shard_row(doc)
+
+
+def _renumber_shard(item: tuple[tuple[str, int, int], dict], filled: dict[str, list[int]]
+                    ) -> tuple[tuple[str, int, int], dict]:
+    (category, bucket, _), row = item
+    buckets = filled[category]
+    return (category, bisect.bisect_left(buckets, bucket), len(buckets)), row
+
+
+class Mix(beam.PTransform):
+    """Documents in, the mix written: returns the `tokenize` and `mix` stages' outputs."""
+
+    def __init__(self, config: MixConfig, output_dir: str, text_head_chars: int = 500) -> None:
+        super().__init__(label="mix_stage")
+        self._config = config
+        self._output_dir = output_dir
+        self._head = text_head_chars
+
+    def expand(self, docs: beam.PCollection) -> tuple[StageResult, StageResult]:
+        config = self._config
+        tokenized = docs | ApplyStage(TokenizeStage(config), self._head)
+        items = tokenized.kept | "Prepare" >> beam.Map(prepared, config)
+        written, dropped, _, _ = items | MixPrepared(
+            config, mix_targets(config), self._output_dir, STAGE, "shards", "")
+        if config.anneal.enabled:
+            _ = (
+                items
+                | "AnnealEligible" >> beam.Filter(anneal_eligible, config)
+                | MixPrepared(config, anneal_targets(config), self._output_dir, ANNEAL_STAGE,
+                              "anneal", "anneal", anneal=True)
+            )
+        no_errors = docs.pipeline | "MixNoErrors" >> beam.Create([])
+        return tokenized, StageResult(written, dropped, no_errors)
+
