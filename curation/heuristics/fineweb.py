@@ -21,7 +21,7 @@ def fineweb_quality(text: str, config: FineWebConfig, tokens: list[str] | None =
     if not text_lines:
         return Drop("fineweb_empty")
     ratio = sum(line.rstrip().endswith(TERMINAL) for line in text_lines) / len(text_lines)
-    if ratio <= config.line_punct_thr:
+    if ratio <= config.line_punct_thr and not (ratio == 0 and config.line_punct_exclude_zero):
         return Drop("fineweb_line_punct_ratio", f"{ratio:.3f}")
     ratio = sum(len(line) <= config.short_line_length for line in text_lines) / len(text_lines)
     if ratio >= config.short_line_thr:

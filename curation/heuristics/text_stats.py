@@ -7,15 +7,16 @@ this way; datatrove does the same with its default word tokenizer for space-sepa
 from __future__ import annotations
 
 import re
-import string
 from collections import Counter
 
-_PUNCTUATION = string.punctuation + "“”‘’«»…–—"  # noqa: RUF001 - typographic marks are the point
+from curation.heuristics.segment import whitespace_words
+
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 
 
 def words(text: str) -> list[str]:
-    return [w for w in (token.strip(_PUNCTUATION) for token in text.split()) if w]
+    """Whitespace words; `segment.split_words` handles languages written without spaces."""
+    return whitespace_words(text)
 
 
 def lines(text: str) -> list[str]:
