@@ -120,7 +120,7 @@ def line_report(docs: list[Document], config: HeuristicsConfig) -> None:
     pages = len({doc.id for doc, _ in changed})
     print(f"{judged} lines judged, {removed} removed ({removed / max(judged, 1):.2%}), "
           f"in {pages} of {len(docs)} pages. Removed lines:")
-    for doc, line in changed[:10]:
+    for doc, line in changed[:20]:
         print(f"  [{doc.lang}] {_snippet(line, 150)}")
 
 

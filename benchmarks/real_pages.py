@@ -19,10 +19,7 @@ import json
 import os
 from pathlib import Path
 
-from curation.config import LangIdConfig
 from curation.document import Document, from_dict, to_json_dict
-from curation.extract.trafilatura_text import extract_text
-from curation.langid.stage import LangIdStage
 
 EVALDATA = Path(os.environ.get("CURATION_EVALDATA",
                                Path(__file__).resolve().parents[1].parent / "shared" / "evaldata"))
@@ -70,6 +67,10 @@ def _dolma_texts() -> list[Document]:
 
 
 def build(cache: Path) -> None:
+    from curation.config import LangIdConfig
+    from curation.extract.trafilatura_text import extract_text
+    from curation.langid.stage import LangIdStage
+
     langid = LangIdStage(LangIdConfig())
     docs: list[Document] = []
     for origin, pages in (("trafilatura_eval", _trafilatura_pages()), ("warc", _warc_pages())):
@@ -92,3 +93,7 @@ def load(cache: Path = DEFAULT_CACHE) -> list[Document]:
             raise SystemExit(f"no evaluation data at {EVALDATA} (set CURATION_EVALDATA)")
         build(cache)
     return [from_dict(json.loads(line)) for line in cache.read_text(encoding="utf-8").splitlines()]
+
+
+if __name__ == "__main__":
+    print(f"{len(load())} pages in {DEFAULT_CACHE}")

@@ -126,6 +126,40 @@ def test_ngram_helpers_follow_the_gopher_definitions():
     assert duplicated_ngram_chars(["x", "y", "z", "x", "y", "z", "x", "y", "z"], 3) == 6
 
 
+def _reference_tops(tokens, n):
+    """Every value the top n-gram's characters may take: ties between equally frequent n-grams
+    of different lengths may pick either."""
+    grams = [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    if not grams:
+        return {0}
+    most = max(grams.count(g) for g in grams)
+    return {len(" ".join(g)) * most for g in grams if grams.count(g) == most}
+
+
+def _reference_duplicated(tokens, n):
+    seen, chars, index = set(), 0, 0
+    while index < len(tokens) - n + 1:
+        gram = tuple(tokens[index:index + n])
+        if gram in seen:
+            chars, index = chars + sum(map(len, gram)), index + n
+        else:
+            seen.add(gram)
+            index += 1
+    return chars
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_ngram_helpers_equal_a_plain_string_implementation(seed):
+    import random
+
+    rng = random.Random(seed)
+    tokens = [rng.choice(["a", "bb", "ccc", "a b", "dd", "e"]) for _ in range(rng.randrange(0, 60))]
+    for n in range(2, 11):
+        assert duplicated_ngram_chars(tokens, n) == _reference_duplicated(tokens, n)
+        if n <= 4:
+            assert top_ngram_chars(tokens, n) in _reference_tops(tokens, n)
+
+
 def test_unspaced_languages_skip_word_rules_and_every_filter_switches_off():
     stage = HeuristicsStage(HeuristicsConfig())
     assert stage.process(doc("ဗမာစာ", lang="my")).metadata["heuristics"] == "skipped_unspaced"

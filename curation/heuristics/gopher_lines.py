@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from curation.heuristics.text_stats import duplicated_ngram_chars
+from curation.heuristics.text_stats import WordSequence, duplicated_ngram_chars
 
 
 def repeated_line(tokens: list[str], line: str, limits: dict[int, float], min_words: int) -> bool:
@@ -25,7 +25,8 @@ def repeated_line(tokens: list[str], line: str, limits: dict[int, float], min_wo
     if len(tokens) < min_words or not line:
         return False
     length = len(line)
-    return any(duplicated_ngram_chars(tokens, n) / length > limit for n, limit in limits.items())
+    sequence = WordSequence(tokens)
+    return any(duplicated_ngram_chars(sequence, n) / length > limit for n, limit in limits.items())
 
 
 def remove_repeated_lines(
