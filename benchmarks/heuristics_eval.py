@@ -17,6 +17,7 @@ each with its lid.176 language. Prints:
 from __future__ import annotations
 
 import argparse
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -127,9 +128,14 @@ def line_report(docs: list[Document], config: HeuristicsConfig) -> None:
 def stage_report(docs: list[Document], config: HeuristicsConfig) -> None:
     print("\n## The whole stage, default config: share of pages per outcome\n")
     stage = HeuristicsStage(config)
+    for doc in docs:  # warm up: segmenters and references load on first use
+        run_stage(stage, doc)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
+    seconds: Counter[str] = Counter()
     for doc in docs:
+        start = time.perf_counter()
         result = run_stage(stage, doc)
+        seconds[doc.lang or "?"] += time.perf_counter() - start
         key = (f"dropped.{result.drop.reason}" if isinstance(result, Dropped)
                else "kept" if isinstance(result, Document) else f"error.{result.error_type}")
         outcomes[doc.lang or "?"][key] += 1
@@ -146,6 +152,14 @@ def stage_report(docs: list[Document], config: HeuristicsConfig) -> None:
             total = sum(outcomes[lang].values())
             cells.append(f"{outcomes[lang][reason] / total:.1%}" if outcomes[lang][reason] else "")
         print(f"| {reason} | " + " | ".join(cells) + " |")
+    print("\nSpeed per language (one pass after a warm-up pass, this process):\n")
+    print("| lang | pages | characters per page | pages/s |")
+    print("|---|---:|---:|---:|")
+    for lang in [*languages[1:], "zh"]:
+        pages = [d for d in docs if d.lang == lang]
+        if pages and seconds[lang]:
+            chars = sum(len(d.text or "") for d in pages) / len(pages)
+            print(f"| {lang} | {len(pages)} | {chars:,.0f} | {len(pages) / seconds[lang]:,.0f} |")
 
 
 def main() -> None:

@@ -190,7 +190,9 @@ def _check_language_codes(codes: Iterable[str]) -> None:
 
 class _PerLanguage(_Strict):
     """A rule set whose fields can be overridden per language: `per_language: {zh: {field: value}}`.
-    Every override is validated against the rule set's own fields and limits when the config loads."""
+    Every override is validated against the rule set's own fields and limits when the config loads.
+    A `per_language` given in a config replaces the whole default table (so an entry can be
+    removed): copy the entries to keep from configs/default.yaml."""
 
     per_language: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
