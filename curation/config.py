@@ -10,12 +10,12 @@ Defaults cite where they come from in the docstring of each section.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -85,9 +85,7 @@ class LangIdConfig(_Strict):
     @field_validator("thresholds")
     @classmethod
     def _language_codes(cls, value: dict[str, float]) -> dict[str, float]:
-        bad = [code for code in value if not code.replace("_", "").isalpha() or len(code) > 8]
-        if bad:
-            raise ValueError(f"language codes must be ISO 639 codes like 'en' or 'zh', got {bad}")
+        _check_language_codes(value)
         return value
 
 
@@ -191,8 +189,79 @@ class LineDedupConfig(_Strict):
     min_chars: int = Field(default=1, ge=1)
 
 
-class GopherQualityConfig(_Strict):
-    """Gopher (Rae et al. 2021, Table A1) quality thresholds; see curation/heuristics/gopher.py."""
+def _check_language_codes(codes: Iterable[str]) -> None:
+    bad = [code for code in codes if not code.replace("_", "").isalpha() or len(code) > 8]
+    if bad:
+        raise ValueError(f"language codes must be ISO 639 codes like 'en' or 'zh', got {bad}")
+
+
+class _PerLanguage(_Strict):
+    """A rule set whose fields can be overridden per language: `per_language: {zh: {field: value}}`.
+    Every override is validated against the rule set's own fields and limits when the config loads.
+    A `per_language` given in a config replaces the whole default table (so an entry can be
+    removed): copy the entries to keep from configs/default.yaml."""
+
+    per_language: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _valid_overrides(self) -> Self:
+        _check_language_codes(self.per_language)
+        base = self.model_dump(exclude={"per_language"})
+        for lang, override in self.per_language.items():
+            unknown = sorted(set(override) - set(base) | ({"enabled"} & set(override)))
+            if unknown:
+                allowed = ", ".join(sorted(set(base) - {"enabled"}))
+                raise ValueError(f"per_language.{lang}: cannot override {unknown}; allowed: {allowed}")
+            try:
+                type(self).model_validate({**base, **override, "per_language": {}})
+            except ValidationError as exc:
+                problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                raise ValueError(f"per_language.{lang}: {problems}") from None
+        return self
+
+    def for_language(self, lang: str | None) -> Self:
+        """This rule set with `lang`'s overrides applied (itself when there are none)."""
+        override = self.per_language.get(lang or "")
+        if not override:
+            return self
+        return type(self).model_validate(
+            {**self.model_dump(exclude={"per_language"}), **override, "per_language": {}})
+
+
+# Gopher's eight English stop words, and for other languages the eight to ten most frequent
+# function words, every one of them in that language's stopwords-iso list (MIT; a test checks).
+GOPHER_STOP_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("the", "be", "to", "of", "and", "that", "have", "with"),
+    "de": ("der", "die", "und", "in", "den", "von", "zu", "das", "mit", "sich"),
+    "fr": ("de", "la", "le", "et", "les", "des", "en", "un", "du", "une"),
+    "it": ("di", "e", "il", "la", "che", "in", "un", "per", "del", "non"),
+    "pt": ("de", "a", "o", "que", "e", "do", "da", "em", "um", "para"),
+    "es": ("de", "la", "que", "el", "en", "y", "a", "los", "del", "se"),
+    "nl": ("de", "van", "een", "het", "en", "in", "is", "dat"),
+    "ru": ("и", "в", "не", "на", "я", "что", "с", "он"),  # noqa: RUF001 - Cyrillic
+    "hi": ("के", "है", "में", "की", "और", "से", "का", "को"),
+    "th": ("ที่", "การ", "เป็น", "ใน", "และ", "จะ", "มี", "ของ"),
+    "zh": ("的", "了", "是", "在", "和", "有", "我", "不"),
+    "ja": ("の", "に", "は", "を", "た", "が", "で", "て"),
+}
+
+
+def _default_quality_per_language() -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = {
+        lang: {"stop_words": list(words)} for lang, words in GOPHER_STOP_WORDS.items() if lang != "en"}
+    # Segmented Chinese and Japanese words are one to three characters long (UDHR: 1.7 and 1.6 on
+    # average); Gopher's 3-10 character window is for English.
+    table["zh"]["min_mean_word_length"] = 1.0
+    table["ja"]["min_mean_word_length"] = 1.0
+    return table
+
+
+class GopherQualityConfig(_PerLanguage):
+    """Gopher (Rae et al. 2021, Table A1) quality thresholds; see curation/heuristics/gopher.py.
+    The stop-word rule needs `min_stop_words` of `stop_words` (Gopher's English eight); the
+    `per_language` table gives other languages their own lists (`GOPHER_STOP_WORDS`) and
+    word-length window. A language with no list of its own skips the stop-word rule
+    (`english_stop_words_everywhere: true` applies the English list to every language instead)."""
 
     enabled: bool = True
     min_words: int = Field(default=50, ge=0)
@@ -204,11 +273,20 @@ class GopherQualityConfig(_Strict):
     max_ellipsis_line_ratio: Probability = 0.3
     min_alpha_word_ratio: Probability = 0.8
     min_stop_words: int = Field(default=2, ge=0)
-    stop_words: tuple[str, ...] = ("the", "be", "to", "of", "and", "that", "have", "with")
+    stop_words: tuple[str, ...] = GOPHER_STOP_WORDS["en"]
+    english_stop_words_everywhere: bool = False
+    per_language: dict[str, dict[str, Any]] = Field(default_factory=_default_quality_per_language)
 
 
-class GopherRepetitionConfig(_Strict):
-    """Gopher (Rae et al. 2021, Table A1) repetition thresholds; see curation/heuristics/gopher.py."""
+class GopherRepetitionConfig(_PerLanguage):
+    """Gopher (Rae et al. 2021, Table A1) repetition thresholds; see curation/heuristics/gopher.py.
+    `line_removal` applies the duplicated 5- to 10-gram rule to each line of at least
+    `line_min_words` words on its own and removes the lines that fail, before the document-level
+    rules (Llama 3 applies duplicated n-gram coverage to lines; curation/heuristics/gopher_lines.py).
+    A line is judged against `line_dup_ngram_char_frac`, twice Gopher's document fractions: on
+    18,368 real lines (benchmarks/heuristics_eval.py) Gopher's own values removed 43, among them
+    prose paragraphs that repeat one phrase; twice them removes 11, calendars, tables and repeated
+    titles but for one rhetorical paragraph."""
 
     enabled: bool = True
     dup_line_frac: Probability = 0.30
@@ -219,9 +297,13 @@ class GopherRepetitionConfig(_Strict):
         default_factory=lambda: {2: 0.20, 3: 0.18, 4: 0.16})
     dup_ngram_char_frac: dict[int, Probability] = Field(
         default_factory=lambda: {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10})
+    line_removal: bool = True
+    line_min_words: int = Field(default=10, ge=1)
+    line_dup_ngram_char_frac: dict[int, Probability] = Field(
+        default_factory=lambda: {5: 0.30, 6: 0.28, 7: 0.26, 8: 0.24, 9: 0.22, 10: 0.20})
 
 
-class C4Config(_Strict):
+class C4Config(_PerLanguage):
     """C4's page cleaning with C4's defaults (curation/heuristics/c4.py). Off by default: it
     removes every line without terminal punctuation (headings, list items), which Llama 3 does not
     describe doing; turn it on to reproduce C4."""
@@ -234,15 +316,21 @@ class C4Config(_Strict):
     drop_curly_bracket: bool = True
 
 
-class FineWebConfig(_Strict):
-    """FineWeb's quality rules with datatrove's defaults (curation/heuristics/fineweb.py)."""
+class FineWebConfig(_PerLanguage):
+    """FineWeb's quality rules with datatrove's defaults (curation/heuristics/fineweb.py).
+    `line_punct_exclude_zero` (datatrove's option) exempts documents with no line ending in
+    punctuation at all. Thai marks sentences with spaces, not punctuation, so its default table
+    entry turns the line-punctuation rule off (threshold 0 with zero exempt)."""
 
     enabled: bool = True
     line_punct_thr: Probability = 0.12
+    line_punct_exclude_zero: bool = False
     short_line_thr: Probability = 0.67
     short_line_length: int = Field(default=30, ge=0)
     char_duplicates_ratio: Probability = 0.01
     new_line_ratio: float = Field(default=0.3, ge=0.0)
+    per_language: dict[str, dict[str, Any]] = Field(default_factory=lambda: {
+        "th": {"line_punct_thr": 0.0, "line_punct_exclude_zero": True}})
 
 
 class DirtyWordLimits(_Strict):
@@ -252,31 +340,45 @@ class DirtyWordLimits(_Strict):
 
 class DirtyWordsConfig(_Strict):
     """LDNOOBW dirty-word counting (curation/heuristics/dirty_words.py). Default: drop when more
-    than 1 word in 100 is listed (Llama 3 gives no number; C4 dropped at any, `max_count: 0`)."""
+    than 2 words in 100 are listed (Llama 3 gives no number; C4 dropped at any, `max_count: 0`).
+    Set on 1,144 real pages (benchmarks/heuristics_eval.py): 5.1% have at least one listed word,
+    so C4's rule would remove 1 page in 20; above 0.01 removes 5 pages, of which one is adult (a
+    Chinese video site) and four are a health blog, crime news, a brothel news story and satire;
+    above 0.02 removes only the adult page. The sample holds almost no adult pages, so this is a
+    choice for precision: the URL blocklist upstream removes known adult sites first."""
 
     enabled: bool = True
     max_count: int | None = Field(default=None, ge=0)
-    max_density: float | None = Field(default=0.01, ge=0.0)
+    max_density: float | None = Field(default=0.02, ge=0.0)
     per_language: dict[str, DirtyWordLimits] = Field(default_factory=dict)
 
 
 class TokenKlConfig(_Strict):
-    """Token-distribution KL filter (curation/heuristics/token_kl.py). `thresholds` in nats per
-    language; a language needs a reference: bundled (en) or given in `references` as a path
-    written by `curate build-kl-reference`. The en threshold, 4.5, lies above every one of 74
-    English pages from the trafilatura evaluation set (their 99th percentile is 3.6), so it only
-    removes token soups; it is provisional until calibrated on a larger sample."""
+    """Token-distribution KL filter (curation/heuristics/token_kl.py). A language needs a
+    reference, bundled (curation/heuristics/data/ATTRIBUTION.md: en, de, fr, it, pt, es, hi, th,
+    zh, ja) or given in `references` as a path written by `curate build-kl-reference`. Every
+    document of `min_words` or more with a reference is scored; it is dropped only when its
+    language has a threshold (nats). Divergences are comparable only under one reference, so each
+    threshold belongs to its reference. Calibrated on 1,149 real pages (benchmarks/heuristics_eval.py,
+    table in benchmarks/README.md): en 6.0 removes 2.2% of 278 English pages, all navigation
+    menus, calendars and forum chrome (the next ones down are researchers' biographies); 3.5 for
+    the UDHR-built references removes 0.4% of 694 German pages (menus and a mixed-language page)
+    and none of 49 Spanish, 26 French, 6 Portuguese and 3 Italian pages (their maximum is 2.84);
+    zh 7.5 removes 4 of 14 Chinese pages, all link and job lists. hi, th and ja have no real pages
+    here to calibrate on, so they are scored but not filtered."""
 
     enabled: bool = True
     min_words: int = Field(default=50, ge=1)
-    thresholds: dict[str, float] = Field(default_factory=lambda: {"en": 7.0})
+    thresholds: dict[str, float] = Field(default_factory=lambda: {
+        "en": 6.0, "de": 3.5, "fr": 3.5, "it": 3.5, "pt": 3.5, "es": 3.5, "zh": 7.5})
     references: dict[str, str] = Field(default_factory=dict)
 
 
 class HeuristicsConfig(_Strict):
-    """Rule-based quality filters (Llama 3 section 3.1.1). Word-based rules need words separated
-    by spaces: documents in `unspaced_languages` skip them (counted as `skipped.unspaced`) until a
-    word segmenter is wired in."""
+    """Rule-based quality filters (Llama 3 section 3.1.1). Word-based rules split Thai, Chinese and
+    Japanese with a segmenter (curation/heuristics/segment.py) and other languages on spaces;
+    documents in `unspaced_languages`, written without spaces and with no segmenter here, skip
+    the word-based rules (counted as `skipped.unspaced`)."""
 
     enabled: bool = True
     gopher_repetition: GopherRepetitionConfig = GopherRepetitionConfig()
@@ -285,8 +387,7 @@ class HeuristicsConfig(_Strict):
     fineweb: FineWebConfig = FineWebConfig()
     dirty_words: DirtyWordsConfig = DirtyWordsConfig()
     token_kl: TokenKlConfig = TokenKlConfig()
-    unspaced_languages: tuple[str, ...] = ("zh", "ja", "th", "ko", "my", "km", "lo", "bo")
-    english_only_stop_words: bool = True
+    unspaced_languages: tuple[str, ...] = ("my", "km", "lo", "bo")
 
 
 MixCategory = Literal["general", "math_reasoning", "code", "multilingual"]

@@ -99,17 +99,24 @@ def _parser() -> argparse.ArgumentParser:
     kl.add_argument("--output", required=True, help="where to write the reference (.json.gz)")
     kl.add_argument("--vocab-size", type=int, default=20_000)
     kl.add_argument("--source", default="", help="what the text is and its license, stored in the file")
+    kl.add_argument("--lang", default=None,
+                    help="language of the text, for word segmentation (th, zh, ja); default: spaces")
+    kl.add_argument("--word-counts", action="store_true",
+                    help="inputs are frequency lists, one 'word count' per line (tab or space)")
     return parser
 
 
 def _build_kl_reference(args: argparse.Namespace) -> int:
-    from curation.heuristics.token_kl import build_reference, write_reference
+    from curation.heuristics.token_kl import build_reference, read_word_counts, write_reference
+
+    for name in args.inputs:
+        if not Path(name).is_file():
+            print(f"curate: no such file: {name}", file=sys.stderr)
+            return 2
 
     def texts() -> Iterator[str]:
         for name in args.inputs:
             path = Path(name)
-            if not path.is_file():
-                raise SystemExit(f"curate: no such file: {name}")
             if path.suffix == ".jsonl":
                 for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
                     if line.strip():
@@ -117,7 +124,16 @@ def _build_kl_reference(args: argparse.Namespace) -> int:
             else:
                 yield path.read_text(encoding="utf-8", errors="replace")
 
-    reference = build_reference(texts(), args.vocab_size, args.source or ", ".join(args.inputs))
+    source = args.source or ", ".join(args.inputs)
+    if args.word_counts:
+        try:
+            counts = read_word_counts(Path(name) for name in args.inputs)
+        except ValueError as exc:
+            print(f"curate: {exc}", file=sys.stderr)
+            return 2
+        reference = build_reference((), args.vocab_size, source, counts=counts)
+    else:
+        reference = build_reference(texts(), args.vocab_size, source, lang=args.lang)
     write_reference(reference, args.output)
     print(f"wrote {args.output}: {reference['vocab_size']} words, {reference['total']} tokens",
           file=sys.stderr)

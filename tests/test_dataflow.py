@@ -13,7 +13,7 @@ from pipelines.dataflow import DataflowConfigError, job_description
 
 REPO = Path(__file__).resolve().parent.parent
 IMAGE = "us-docker.pkg.dev/my-project/curation/worker:0.1.0"
-STAGES = ("read", "url_dedup", "extract", "langid", "write", "WriteDroppedSamples", "WriteDeadLetters")
+STAGES = ("read", "url_dedup", "extract", "langid", "mix_stage", "WriteDroppedSamples", "WriteDeadLetters")
 
 
 def test_cli_dry_run_writes_the_job_without_network(tmp_path):

@@ -43,7 +43,7 @@ def doc(text, lang="en"):
 
 def test_good_text_passes_every_rule():
     result = HeuristicsStage(HeuristicsConfig(c4=C4Config(enabled=True))).process(doc(GOOD))
-    assert isinstance(result, Document) and result.metadata["heuristics"] == "v1"
+    assert isinstance(result, Document) and result.metadata["heuristics"] == "v2"
 
 
 @pytest.mark.parametrize(
@@ -126,9 +126,43 @@ def test_ngram_helpers_follow_the_gopher_definitions():
     assert duplicated_ngram_chars(["x", "y", "z", "x", "y", "z", "x", "y", "z"], 3) == 6
 
 
+def _reference_tops(tokens, n):
+    """Every value the top n-gram's characters may take: ties between equally frequent n-grams
+    of different lengths may pick either."""
+    grams = [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    if not grams:
+        return {0}
+    most = max(grams.count(g) for g in grams)
+    return {len(" ".join(g)) * most for g in grams if grams.count(g) == most}
+
+
+def _reference_duplicated(tokens, n):
+    seen, chars, index = set(), 0, 0
+    while index < len(tokens) - n + 1:
+        gram = tuple(tokens[index:index + n])
+        if gram in seen:
+            chars, index = chars + sum(map(len, gram)), index + n
+        else:
+            seen.add(gram)
+            index += 1
+    return chars
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_ngram_helpers_equal_a_plain_string_implementation(seed):
+    import random
+
+    rng = random.Random(seed)
+    tokens = [rng.choice(["a", "bb", "ccc", "a b", "dd", "e"]) for _ in range(rng.randrange(0, 60))]
+    for n in range(2, 11):
+        assert duplicated_ngram_chars(tokens, n) == _reference_duplicated(tokens, n)
+        if n <= 4:
+            assert top_ngram_chars(tokens, n) in _reference_tops(tokens, n)
+
+
 def test_unspaced_languages_skip_word_rules_and_every_filter_switches_off():
     stage = HeuristicsStage(HeuristicsConfig())
-    assert stage.process(doc("短い", lang="ja")).metadata["heuristics"] == "skipped_unspaced"
+    assert stage.process(doc("ဗမာစာ", lang="my")).metadata["heuristics"] == "skipped_unspaced"
     off = HeuristicsConfig(gopher_repetition=GopherRepetitionConfig(enabled=False),
                            gopher_quality=GopherQualityConfig(enabled=False),
                            fineweb=FineWebConfig(enabled=False))
@@ -167,11 +201,11 @@ def test_dirty_word_lists_cover_28_languages_and_missing_lists_pass():
 def test_token_kl_scores_prose_low_and_token_soup_high():
     stage = HeuristicsStage(HeuristicsConfig())
     kept = stage.process(doc(GOOD))
-    assert isinstance(kept, Document) and 0.5 < kept.scores["token_kl"] < 7.0
+    assert isinstance(kept, Document) and 0.5 < kept.scores["token_kl"] < 6.0
     soup = " ".join(f"xq{i}z" for i in range(100))  # a hundred tokens no reference word matches
     dropped = stage.process(doc(soup))
     assert isinstance(dropped, Drop) and dropped.reason == "token_kl"
-    assert "token_kl" not in stage.process(doc(GOOD, lang="fr")).scores  # no French reference yet
+    assert "token_kl" not in stage.process(doc(GOOD, lang="sw")).scores  # no Swahili reference
 
 
 def test_build_kl_reference_cli_round_trips(tmp_path):

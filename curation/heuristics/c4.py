@@ -15,6 +15,7 @@ splits on those marks but knows abbreviations, so counts here can be slightly hi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from curation.config import C4Config
 from curation.document import Document
@@ -26,7 +27,10 @@ _POLICY = ("terms of use", "privacy policy", "cookie policy", "uses cookies", "u
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
 
 
-def c4_clean(doc: Document, config: C4Config) -> Document | Drop:
+def c4_clean(
+    doc: Document, config: C4Config, split: Callable[[str], list[str]] = str.split
+) -> Document | Drop:
+    """`split` counts a line's words (a segmenter for languages written without spaces)."""
     kept: list[str] = []
     for raw in (doc.text or "").split("\n"):
         line = raw.strip()
@@ -36,7 +40,7 @@ def c4_clean(doc: Document, config: C4Config) -> Document | Drop:
         line = _CITATION.sub("", line)
         if config.require_end_mark and (not line.endswith(_END_MARKS) or line.endswith("...")):
             continue
-        if len(line.split()) < config.min_words_per_line:
+        if len(split(line)) < config.min_words_per_line:
             continue
         lower = line.lower()
         if "lorem ipsum" in lower:

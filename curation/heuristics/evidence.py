@@ -79,7 +79,7 @@ _LINE_RULES: dict[str, Callable[[str, HeuristicsConfig], list[str]]] = {
                                               if line.endswith(("...", "…"))],
     "gopher_alpha_words": lambda text, _: [w for w in words(text) if not any(c.isalpha() for c in w)],
     "fineweb_line_punct_ratio": lambda text, _: [line for line in _nonblank(text)
-                                                 if not line.rstrip().endswith(TERMINAL)],
+                                                 if TERMINAL.search(line.rstrip()) is None],
     "fineweb_short_line_ratio": lambda text, config: [
         line for line in _nonblank(text) if len(line) <= config.fineweb.short_line_length],
     "fineweb_char_dup_ratio": lambda text, _: _repeats(_nonblank(text)),

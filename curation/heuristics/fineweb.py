@@ -7,12 +7,17 @@ duplicated lines are 1% or more of its characters (newlines excluded), or when i
 
 from __future__ import annotations
 
+import re
+
 from curation.config import FineWebConfig
 from curation.heuristics.text_stats import duplicate_stats, words
 from curation.stage import Drop
 
-# Sentence-final marks in the scripts of the Llama 3 languages (a subset of datatrove's list).
-TERMINAL = (".", "!", "?", '"', "'", ")", "”", "’", "»", "。", "！", "？", "…", ":", ";", "।", "॥", "ฯ")  # noqa: RUF001
+# A sentence-final mark of the Llama 3 languages' scripts (plus Arabic and Urdu), optionally
+# followed by closing quotes or brackets: `He said "yes."` ends a sentence. datatrove's list has
+# the marks (and those of many more scripts) but counts a line ending in a quote as unpunctuated;
+# colons, semicolons and ellipses end no sentence in either.
+TERMINAL = re.compile(r"[.!?。！？｡।॥ฯ؟۔][\"'”’»)\]]*$")  # noqa: RUF001
 
 
 def fineweb_quality(text: str, config: FineWebConfig, tokens: list[str] | None = None) -> Drop | None:
@@ -20,8 +25,8 @@ def fineweb_quality(text: str, config: FineWebConfig, tokens: list[str] | None =
     text_lines = [line for line in text.split("\n") if line.strip()]
     if not text_lines:
         return Drop("fineweb_empty")
-    ratio = sum(line.rstrip().endswith(TERMINAL) for line in text_lines) / len(text_lines)
-    if ratio <= config.line_punct_thr:
+    ratio = sum(TERMINAL.search(line.rstrip()) is not None for line in text_lines) / len(text_lines)
+    if ratio <= config.line_punct_thr and not (ratio == 0 and config.line_punct_exclude_zero):
         return Drop("fineweb_line_punct_ratio", f"{ratio:.3f}")
     ratio = sum(len(line) <= config.short_line_length for line in text_lines) / len(text_lines)
     if ratio >= config.short_line_thr:

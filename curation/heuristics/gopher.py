@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from curation.config import GopherQualityConfig, GopherRepetitionConfig
 from curation.heuristics.text_stats import (
+    WordSequence,
     duplicate_stats,
     duplicated_ngram_chars,
     lines,
@@ -82,13 +83,13 @@ def gopher_repetition(
         return Drop("gopher_dup_line_frac", f"{dup / len(text_lines):.3f}")
     if chars / length > config.dup_line_char_frac:
         return Drop("gopher_dup_line_char_frac", f"{chars / length:.3f}")
-    tokens = words(text) if tokens is None else tokens
+    sequence = WordSequence(words(text) if tokens is None else tokens)
     for n, limit in config.top_ngram_char_frac.items():
-        share = top_ngram_chars(tokens, n) / length
+        share = top_ngram_chars(sequence, n) / length
         if share > limit:
             return Drop(f"gopher_top_{n}gram", f"{share:.3f}")
     for n, limit in config.dup_ngram_char_frac.items():
-        share = duplicated_ngram_chars(tokens, n) / length
+        share = duplicated_ngram_chars(sequence, n) / length
         if share > limit:
             return Drop(f"gopher_dup_{n}gram", f"{share:.3f}")
     return None

@@ -13,9 +13,16 @@ out-of-vocabulary mass (so eighty distinct junk tokens weigh as eighty outliers,
     Q(w) = (count(oov) + 1) / (N + V + 1) / types(oov)      for any other word
     KL(P || Q) = sum_w P(w) log(P(w) / Q(w))                (nats)
 
-Shorter documents are not scored (a 20-word P is too noisy to call an outlier). A document is
-dropped as `token_kl` when the divergence exceeds its language's threshold; every scored document
-keeps `scores["token_kl"]`.
+Shorter documents are not scored (a 20-word P is too noisy to call an outlier). Words come from
+`segment.split_words`, so Thai, Chinese and Japanese references and documents are segmented the
+same way. A document is dropped as `token_kl` when the divergence exceeds its language's
+threshold; every scored document keeps `scores["token_kl"]`, thresholded or not.
+
+The divergence falls with document length (a longer P has more entropy), which the 50-word floor
+bounds but does not remove, and it depends on the reference: a small reference (the UDHR ones,
+about 2,000 tokens) gives every unseen word a large share, 1 / (N + V + 1), so its values sit
+lower than the English reference's. Thresholds are therefore per reference and calibrated on real
+pages (curation/config.py, `TokenKlConfig`).
 """
 
 from __future__ import annotations
@@ -30,19 +37,38 @@ from importlib import resources
 from pathlib import Path
 
 from curation.config import TokenKlConfig
-from curation.heuristics.text_stats import words
+from curation.heuristics.segment import split_words
 from curation.stage import Drop
 
 
-def build_reference(texts: Iterable[str], vocab_size: int, source: str) -> dict[str, object]:
-    counts: Counter[str] = Counter()
+def build_reference(
+    texts: Iterable[str], vocab_size: int, source: str, lang: str | None = None,
+    counts: Counter[str] | None = None,
+) -> dict[str, object]:
+    """The reference of `texts` split into `lang`'s words, plus any ready-made `counts`."""
+    counts = Counter() if counts is None else Counter(counts)
     for text in texts:
-        counts.update(w.lower() for w in words(text))
+        counts.update(w.lower() for w in split_words(text, lang))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     vocab = dict(ranked[:vocab_size])
     return {"vocab_size": len(vocab), "total": sum(counts.values()),
             "unknown": sum(c for _, c in ranked[vocab_size:]),
             "unknown_types": max(0, len(ranked) - vocab_size), "source": source, "counts": vocab}
+
+
+def read_word_counts(paths: Iterable[Path]) -> Counter[str]:
+    """Counts from frequency lists: one word and its count per line, separated by a tab or spaces,
+    extra columns ignored (jieba's dict.txt, PyThaiNLP's tnc_freq.txt)."""
+    counts: Counter[str] = Counter()
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            fields = line.split("\t") if "\t" in line else line.split(" ")
+            if not line.strip():
+                continue
+            if len(fields) < 2 or not fields[1].strip().isdigit():
+                raise ValueError(f"{path}:{number}: expected 'word count', got {line[:80]!r}")
+            counts[fields[0].strip().lower()] += int(fields[1])
+    return counts
 
 
 def write_reference(reference: dict[str, object], path: str | Path) -> None:
@@ -94,12 +120,13 @@ class TokenKlFilter:
         return self._references[lang]
 
     def check(self, tokens: list[str], lang: str) -> tuple[float | None, Drop | None]:
-        """(divergence or None when not scored, Drop or None)."""
-        threshold = self.config.thresholds.get(lang)
+        """(divergence, or None when `lang` has no reference or the text is too short; a Drop
+        when it exceeds `lang`'s threshold, if there is one)."""
         reference = self.reference(lang)
-        if threshold is None or reference is None or len(tokens) < self.config.min_words:
+        if reference is None or len(tokens) < self.config.min_words:
             return None, None
         divergence = reference.kl(tokens)
-        if divergence > threshold:
+        threshold = self.config.thresholds.get(lang)
+        if threshold is not None and divergence > threshold:
             return divergence, Drop("token_kl", f"{divergence:.3f}>{threshold:g}")
         return divergence, None
