@@ -81,7 +81,7 @@ class Score:
         f1 = 2 * precision * recall / max(1e-9, precision + recall)
         rate = self.pages / max(1e-9, self.seconds)
         speedup = baseline_seconds / max(1e-9, self.seconds)
-        return (f"| {name} | {precision:.3f} | {recall:.3f} | {f1:.3f} | {rate:.1f} | "
+        return (f"| {name} | {precision:.4f} | {recall:.4f} | {f1:.4f} | {rate:.1f} | "
                 f"{speedup:.2f}x | {self.errors} |")
 
 

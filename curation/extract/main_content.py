@@ -49,9 +49,9 @@ class Extraction:
 
 
 def extract_main_text(
-    html: str, min_candidate_chars: int = 200, max_link_density: float = 0.5,
+    html: str, min_candidate_chars: int = 200, max_link_density: float = 0.4,
     max_boilerplate_share: float = 0.4, min_container_share: float = 0.35,
-    min_good_line_chars: int = 40, include_tables: bool = True,
+    min_good_line_chars: int = 50, include_tables: bool = True,
 ) -> Extraction:
     tree = LexborHTMLParser(html)
     formulas = restore_math(tree)
