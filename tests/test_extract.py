@@ -1,5 +1,6 @@
 import gzip
 import json
+import re
 
 import pytest
 
@@ -10,6 +11,8 @@ from curation.readers import read_path
 from curation.sample_data import SAMPLE_DIR
 from curation.stage import Drop
 from tests.conftest import evaldata_path
+
+MARKDOWN_LINE = re.compile(r"^\s*(?:#{1,6}\s|[-*+\u2022]\s|>\s|\|.*\|\s*$)|\*\*\S|^\s*```")
 
 
 def sample_page() -> Document:
@@ -87,15 +90,19 @@ def test_known_snippets_of_real_pages_survive_extraction(stage):
     folder = evaldata_path("trafilatura_eval")
     truth = json.loads((folder / "evaldata.json").read_text())
     hits = total = 0
+    markdown: list[str] = []
     for url, entry in sorted(truth.items())[:40]:
         raw = gzip.decompress((folder / "html" / f"{entry['file']}.gz").read_bytes())
         result = stage.process(Document(id=url, url=url, html=raw.decode("utf-8", "replace")))
-        text = " ".join(result.text.split()) if isinstance(result, Document) else ""
+        raw_text = result.text if isinstance(result, Document) else ""
+        markdown.extend(line for line in raw_text.splitlines() if MARKDOWN_LINE.search(line))
+        text = " ".join(raw_text.split())
         for snippet in entry["with"]:
             total += 1
             hits += " ".join(snippet.split()) in text
     assert total > 50
     assert hits / total > 0.8, f"{hits}/{total} expected snippets found"
+    assert markdown == [], "markdown markers in the output"
 
 
 HOSTILE_PAGES = {
