@@ -65,7 +65,12 @@ def test_run_writes_a_report_with_every_section_filled_from_its_counters(out):
             assert f"<td>{name}</td><td>{reason}</td><td>{count:,}</td>" in page
             assert f'id="dropped-{name}-{reason}"' in page
     assert "Quality classifier scores: not in this run" in page
-    assert "Mix target: not in this run" in page
+    # the run ends with the mixer: its target and achieved token shares are charted and tabled
+    mix = json.loads((out / "manifest.json").read_text())["mix"]
+    assert "Mix target: not in this run" not in page
+    for category, plan in mix["categories"].items():
+        assert (f"<td>{category}</td><td>{plan['target_share']:.1%}</td>"
+                f"<td>{plan['achieved_share']:.1%}</td>") in page
     assert "<mark>" in page  # dropped samples with their evidence highlighted
     assert "every document accounted for" in page
 

@@ -97,11 +97,36 @@ class ReportData:
             rows += [(name, kind, count) for kind, count in stage.get("errors", {}).items()]
         return rows
 
+    def mix(self) -> dict[str, Any] | None:
+        """The mix section as `{"target": {category: share}, "achieved": {...}, "basis", ...}`.
+
+        The mixer (pipelines/mix.py) writes per-category `target_share` and `achieved_share`
+        under `categories`; that shape is flattened here, and its other keys (warnings, the
+        category that limited the mix, repeats) are kept for the report to show."""
+        mix = self.manifest.get("mix")
+        if not isinstance(mix, dict):
+            return None
+        categories = mix.get("categories")
+        if isinstance(categories, dict) and "achieved" not in mix:
+            flat = {k: v for k, v in mix.items() if k not in ("categories", "config")}
+            flat["target"] = {n: c.get("target_share", 0.0) for n, c in categories.items()}
+            flat["achieved"] = {n: c.get("achieved_share", 0.0) for n, c in categories.items()}
+            flat["basis"] = "tokens"
+            flat["per_category"] = {
+                n: {k: c.get(k) for k in ("reachable", "share_shortfall_pp", "tokens_short",
+                                          "achieved_tokens", "docs_written", "repeats_used")}
+                for n, c in categories.items()
+            }
+            return flat
+        return mix
+
     def tokens_written(self) -> int | None:
         """Tokens written, where a stage counted them (the mixer, issue 8); else None."""
         mix = self.manifest.get("mix")
-        if isinstance(mix, dict) and isinstance(mix.get("tokens_written"), int | float):
-            return int(mix["tokens_written"])
+        if isinstance(mix, dict):
+            for key in ("tokens_written", "achieved_tokens"):
+                if isinstance(mix.get(key), int | float):
+                    return int(mix[key])
         tokens = [c.get("tokens") for c in self.manifest.get("categories", {}).values()]
         if tokens and all(isinstance(t, int | float) for t in tokens):
             return int(sum(tokens))

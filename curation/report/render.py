@@ -185,7 +185,7 @@ def _kl_threshold(manifest: Mapping[str, Any]) -> float | None:
 
 
 def _mix_section(data: ReportData) -> str:
-    mix = data.manifest.get("mix")
+    mix = data.mix()
     categories = data.manifest.get("categories", {})
     if isinstance(mix, dict) and isinstance(mix.get("achieved"), dict):
         target = mix.get("target") if isinstance(mix.get("target"), dict) else None
@@ -195,7 +195,11 @@ def _mix_section(data: ReportData) -> str:
         names = list(dict.fromkeys([*(target or {}), *mix["achieved"]]))
         body += _table(("category", "target", f"achieved ({basis})"),
                        [(n, _share(target, n), _share(mix["achieved"], n)) for n in names])
-        extra = {k: v for k, v in mix.items() if k not in ("achieved", "target", "basis")}
+        warnings = mix.get("warnings")
+        if isinstance(warnings, list) and warnings:
+            body += "<ul>" + "".join(f"<li>{html.escape(str(w))}</li>" for w in warnings) + "</ul>"
+        extra = {k: v for k, v in mix.items()
+                 if k not in ("achieved", "target", "basis", "warnings")}
         if extra:
             body += ("<details><summary>everything else the mix stage recorded</summary><pre>"
                      + html.escape(json.dumps(extra, indent=1, ensure_ascii=False)) + "</pre></details>")
