@@ -23,7 +23,6 @@ live in the `mix_anneal` namespace, outside the main funnel.
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -60,7 +59,15 @@ from curation.mix.tokens import describe_tokenizer
 from curation.stage import Drop, Dropped
 from pipelines.counters import StageCounters
 from pipelines.stage_transform import DROPPED, ApplyStage, StageResult
-from pipelines.write import WriteShardFileFn, WriteShardIndexFn, join_path, shard_of, shard_row, write_bytes
+from pipelines.write import (
+    NumberFilledShards,
+    WriteShardFileFn,
+    WriteShardIndexFn,
+    join_path,
+    shard_of,
+    shard_row,
+    write_bytes,
+)
 
 ANNEAL_STAGE = "mix_anneal"
 REPORT = "mix.json"
@@ -207,18 +214,9 @@ class MixPrepared(beam.PTransform):
         ).with_outputs(DROPPED, _TALLY, main="docs")
         keyed_rows = selected.docs | "AssignShard" >> beam.Map(
             _keyed_row, plan=plan_side, tokens_per_shard=config.tokens_per_shard)
-        # a hash bucket no document fell into is not written, and the buckets that hold documents
-        # are numbered 0..N-1 of N, so a category's files are exactly part-00000 .. part-(N-1)
-        filled = pvalue.AsDict(
-            keyed_rows
-            | "FilledBucket" >> beam.Map(lambda kv: (kv[0][0], kv[0][1]))
-            | "DistinctBuckets" >> beam.Distinct()
-            | "BucketsPerCategory" >> beam.GroupByKey()
-            | "SortBuckets" >> beam.MapTuple(lambda category, buckets: (category, sorted(buckets)))
-        )
         index = (
             keyed_rows
-            | "NumberShards" >> beam.Map(_renumber_shard, filled=filled)
+            | "NumberFilledShards" >> NumberFilledShards()
             | "GroupShards" >> beam.GroupByKey()
             | "WriteParquet" >> beam.ParDo(WriteShardFileFn(
                 self._output_dir, self._shard_dir, self._stage, count_kept=False,
@@ -241,13 +239,6 @@ def _keyed_row(doc: Any, plan: MixPlan, tokens_per_shard: int) -> tuple[tuple[st
     category = doc.metadata["category"]
     shards = plan.shards(category, tokens_per_shard)
     return (category, shard_of(doc.id, shards), shards), shard_row(doc)
-
-
-def _renumber_shard(item: tuple[tuple[str, int, int], dict], filled: dict[str, list[int]]
-                    ) -> tuple[tuple[str, int, int], dict]:
-    (category, bucket, _), row = item
-    buckets = filled[category]
-    return (category, bisect.bisect_left(buckets, bucket), len(buckets)), row
 
 
 class Mix(beam.PTransform):

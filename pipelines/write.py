@@ -13,6 +13,7 @@ names, whatever the runner or worker count:
 
 from __future__ import annotations
 
+import bisect
 import io
 import json
 import math
@@ -133,6 +134,33 @@ def shard_of(doc_id: str, num_shards: int) -> int:
     return _bucket(doc_id, num_shards)
 
 
+class NumberFilledShards(beam.PTransform):
+    """((category, bucket, buckets), row) -> ((category, index, shards), row).
+
+    Documents go to hash buckets, and a bucket no document fell into would leave a gap in the
+    file names (and an empty Parquet file, which Hugging Face `datasets` cannot read). The buckets
+    that hold documents are numbered 0..N-1 instead, so a category's files are exactly
+    part-00000 .. part-(N-1) of N. The side input is one sorted list of bucket numbers per category.
+    """
+
+    def expand(self, keyed: beam.PCollection) -> beam.PCollection:
+        filled = beam.pvalue.AsDict(
+            keyed
+            | "FilledBucket" >> beam.Map(lambda item: (item[0][0], item[0][1]))
+            | "DistinctBuckets" >> beam.Distinct()
+            | "BucketsPerCategory" >> beam.GroupByKey()
+            | "SortBuckets" >> beam.MapTuple(lambda category, buckets: (category, sorted(buckets)))
+        )
+        return keyed | "NumberShards" >> beam.Map(_renumber_shard, filled=filled)
+
+
+def _renumber_shard(item: tuple[tuple[str, int, int], Any], filled: dict[str, list[int]]
+                    ) -> tuple[tuple[str, int, int], Any]:
+    (category, bucket, _), row = item
+    buckets = filled[category]
+    return (category, bisect.bisect_left(buckets, bucket), len(buckets)), row
+
+
 class WriteShards(beam.PTransform):
     """Documents to Parquet shards per category; outputs the path of `shards/index.json`."""
 
@@ -153,6 +181,7 @@ class WriteShards(beam.PTransform):
             | "AssignShard" >> beam.ParDo(
                 _AssignShardFn(self._docs_per_shard), counts=beam.pvalue.AsDict(counts)
             )
+            | "NumberFilledShards" >> NumberFilledShards()
             | "GroupShards" >> beam.GroupByKey()
             | "WriteParquet" >> beam.ParDo(WriteShardFileFn(self._output_dir))
             | "AllShards" >> beam.combiners.ToList()
