@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint clean
+.PHONY: setup run test lint fuzz clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+# the long fuzz run; `make test` runs a bounded, derandomized one (tests/test_fuzz.py)
+fuzz: $(STAMP)
+	$(BIN)/python -m benchmarks.fuzz --examples 2000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -192,7 +192,10 @@ class MixPrepared(beam.PTransform):
             | "CellHistogram" >> beam.GroupByKey()
             | "Boundary" >> beam.ParDo(_BoundaryFn(), plan=plan_side).with_outputs("cuts", main="open")
         )
-        open_side = pvalue.AsDict(boundaries.open)
+        # the pass-through step keeps the view to the main output: Beam's BundleBasedDirectRunner
+        # (the local runner that retries bundles) otherwise hands a side input made from one
+        # output of a multi-output ParDo the elements of its other outputs too
+        open_side = pvalue.AsDict(boundaries.open | "OpenCells" >> beam.Map(lambda kv: kv))
         boundary_cuts = (
             items
             | "StraddlingDocs" >> beam.FlatMap(_boundary_units, boundaries=open_side, bits=bits)

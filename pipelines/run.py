@@ -27,7 +27,12 @@ from pipelines.graph import build_pipeline, stage_order
 from pipelines.progress import ProgressMonitor, dataflow_console_url, print_dataflow_progress
 from pipelines.provenance import provenance
 from pipelines.read import expand_pattern
-from pipelines.stats import build_stats, check_accounting, counters_from_result
+from pipelines.stats import (
+    build_stats,
+    check_accounting,
+    check_written_rows,
+    counters_from_result,
+)
 from pipelines.write import join_path, write_bytes
 
 _RUN_OUTPUTS = (
@@ -99,8 +104,10 @@ def run(config: Config, extra_args: Sequence[str] = (), progress: bool = False) 
         result.wait_until_finish()
     stats = build_stats(counters_from_result(result), stage_order(config))
     stats["elapsed_s"] = round(time.time() - started, 2)
-    write_bytes(join_path(output_dir, "stats.json"), _json(stats))
     manifest = build_manifest(config, inputs, output_dir, stats)
+    check_written_rows(stats, manifest["docs_written"])
+    manifest["reconciled"] = stats["reconciled"]
+    write_bytes(join_path(output_dir, "stats.json"), _json(stats))
     write_bytes(join_path(output_dir, "manifest.json"), _json(manifest))
     if config.output.report:
         write_report(output_dir)

@@ -1,8 +1,12 @@
 """`stats.json` from a finished pipeline's metrics, and the accounting check.
 
-Two invariants must hold, or the run fails loudly (`AccountingError`):
+Three invariants must hold, or the run fails loudly (`AccountingError`):
 - within a stage: seen = kept + sum(dropped.*) + sum(error.*);
-- between stages: what one stage kept is what the next one saw.
+- between stages: what one stage kept is what the next one saw;
+- across the run: the records read equal the documents the last stage kept plus every drop and
+  error of every stage, and the rows written to shards (the last stage's `docs.<category>`
+  counters) equal what it kept plus its repeats (`repeats.<category>`, the mix's copies). The run
+  also checks those rows against the shard files' own index (`check_written_rows`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import Any
 from apache_beam.metrics.metric import MetricsFilter
 
 from pipelines.counters import NAMESPACE_PREFIX
+
+WRITING_STAGES = ("mix", "write")
 
 
 class AccountingError(RuntimeError):
@@ -68,8 +74,42 @@ def build_stats(counters: Mapping[str, Mapping[str, int]], order: Sequence[str])
         stages[name] = {"seen": seen, "kept": kept, "dropped": dropped, "errors": errors,
                         "balanced": balanced, **({"other": other} if other else {})}
         previous_kept, previous_name = kept, name
-    return {"order": list(order), "stages": stages, "reconciled": not problems,
+    totals = _run_totals(stages, counters, order)
+    problems += totals.pop("problems")
+    return {"order": list(order), "stages": stages, "run": totals, "reconciled": not problems,
             "problems": problems}
+
+
+def _run_totals(stages: Mapping[str, Any], counters: Mapping[str, Mapping[str, int]],
+                order: Sequence[str]) -> dict[str, Any]:
+    """Records read against documents kept, dropped and errored over the whole run, and rows
+    written against the last stage's kept documents and repeats."""
+    if not order:
+        return {"problems": []}
+    read, last = stages[order[0]], stages[order[-1]]
+    dropped = sum(sum(stage["dropped"].values()) for stage in stages.values())
+    errors = sum(sum(stage["errors"].values()) for stage in stages.values())
+    raw = counters.get(order[-1], {})
+    repeats = sum(v for k, v in raw.items() if k.startswith("repeats."))
+    rows = sum(v for k, v in raw.items() if k.startswith("docs."))
+    problems = []
+    if read["seen"] != last["kept"] + dropped + errors:
+        problems.append(f"run: {read['seen']} records read != {last['kept']} kept by "
+                        f"{order[-1]} + {dropped} dropped + {errors} errors over all stages")
+    if order[-1] in WRITING_STAGES and rows != last["kept"] + repeats:
+        problems.append(f"run: {rows} rows written != {last['kept']} kept by {order[-1]} "
+                        f"+ {repeats} repeats")
+    return {"records_read": read["seen"], "kept": last["kept"], "dropped": dropped,
+            "errors": errors, "repeats": repeats, "rows_written": rows, "problems": problems}
+
+
+def check_written_rows(stats: dict[str, Any], rows_in_shards: int) -> None:
+    """Record a problem if the shard files hold another number of rows than the counters say."""
+    counted = stats.get("run", {}).get("rows_written")
+    if counted is not None and counted != rows_in_shards:
+        stats["problems"].append(f"run: the shard index lists {rows_in_shards} rows, the "
+                                 f"counters {counted}")
+        stats["reconciled"] = False
 
 
 def check_accounting(stats: Mapping[str, Any]) -> None:

@@ -9,6 +9,13 @@ names, whatever the runner or worker count:
 - dropped samples: `Top.SmallestPerKey` by a hash of the id keeps a bounded, stable sample per
   stage and reason in `dropped/<stage>/<reason>.jsonl`.
 - dead letters: spread over `_ERROR_PARTS` files per stage by a hash of the record, each sorted.
+
+Every file is written whole or not at all (`write_bytes`): on a local disk the bytes go to a
+hidden temporary file in the target's folder, which is then renamed over the target (POSIX
+`rename` is atomic within one filesystem); on an object store (gs://, s3://) an object only
+becomes visible when its upload completes, which Beam's `FileSystems.create` does on close. So a
+worker killed mid-write leaves at most a hidden `.*.tmp` file, never a half-written shard under a
+shard's name, and a retried bundle replaces the file with the same bytes.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import bisect
 import io
 import json
 import math
+import os
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -41,8 +50,23 @@ def join_path(*parts: str) -> str:
 
 
 def write_bytes(path: str, data: bytes) -> None:
-    with FileSystems.create(path) as handle:
-        handle.write(data)
+    """Write `data` to `path` atomically: readers see the old file or the whole new one."""
+    if "://" in path and not path.startswith("file://"):
+        with FileSystems.create(path) as handle:
+            handle.write(data)
+        return
+    target = path.removeprefix("file://")
+    folder, name = os.path.split(target)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    temporary = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
 
 
 def _bucket(value: str, buckets: int) -> int:

@@ -10,7 +10,13 @@ from apache_beam.testing.util import assert_that, equal_to
 from curation.document import Document
 from curation.stage import Drop, Stage
 from pipelines.stage_transform import ApplyStage
-from pipelines.stats import AccountingError, build_stats, check_accounting, counters_from_result
+from pipelines.stats import (
+    AccountingError,
+    build_stats,
+    check_accounting,
+    check_written_rows,
+    counters_from_result,
+)
 
 
 class RuleStage(Stage):
@@ -59,12 +65,32 @@ def test_routes_keep_drop_and_error_and_counts_each_once():
     [
         ({"a": {"seen": 3, "kept": 1, "dropped.x": 1}}, "a: seen 3 != kept 1 + dropped 1 + errors 0"),
         ({"a": {"seen": 3, "kept": 3}, "b": {"seen": 2, "kept": 2}}, "a kept 3 but b saw 2"),
+        ({"read": {"seen": 4, "kept": 3, "dropped.x": 1},
+          "mix": {"seen": 3, "kept": 3, "repeats.code": 1, "docs.general": 3}},
+         "run: 3 rows written != 3 kept by mix + 1 repeats"),
+        ({"read": {"seen": 4, "kept": 3, "error.E": 1}, "write": {"seen": 3, "kept": 3}},
+         "run: 0 rows written != 3 kept by write + 0 repeats"),
     ],
 )
 def test_accounting_failures_are_loud(counters, problem):
     stats = build_stats(counters, list(counters))
     assert problem in stats["problems"]
     with pytest.raises(AccountingError, match=re.escape(problem)):
+        check_accounting(stats)
+
+
+def test_the_whole_run_is_totalled_and_checked_against_the_shard_files():
+    counters = {"read": {"seen": 5, "kept": 3, "dropped.x": 1, "error.E": 1},
+                "mix": {"seen": 3, "kept": 2, "dropped.downsampled": 1, "repeats.code": 2,
+                        "docs.general": 2, "docs.code": 2}}
+    stats = build_stats(counters, list(counters))
+    assert stats["reconciled"], stats["problems"]
+    assert stats["run"] == {"records_read": 5, "kept": 2, "dropped": 2, "errors": 1,
+                            "repeats": 2, "rows_written": 4}
+    check_written_rows(stats, 4)
+    check_accounting(stats)
+    check_written_rows(stats, 3)
+    with pytest.raises(AccountingError, match="the shard index lists 3 rows, the counters 4"):
         check_accounting(stats)
 
 

@@ -16,7 +16,7 @@ each record becomes:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
@@ -36,7 +36,9 @@ def iter_warc_records(
     in a ReadError. warcio falls back to ARC parsing for anything that is not WARC, which would
     read any text file as a stream of odd records, so WARC files must hold WARC records."""
     iterator = ArchiveIterator(stream, arc2warc=arc)
+    last_member_complete = _watch_last_gzip_member(iterator)
     offset = 0
+    truncated = False
     try:
         for record in iterator:
             offset = iterator.offset  # the record start; get_record_offset() would skip its body
@@ -51,6 +53,7 @@ def iter_warc_records(
             except Exception as exc:  # one bad record (a broken content coding): skip it only
                 yield ReadError.from_exception(file, offset, exc)
                 continue
+            truncated = missing > 0
             if missing:
                 yield ReadError(file, offset, "TruncatedRecord",
                                 f"the record ends {missing} bytes short of its Content-Length")
@@ -58,6 +61,31 @@ def iter_warc_records(
                 yield result
     except Exception as exc:  # a truncated gzip member or a header that lies about lengths
         yield ReadError.from_exception(file, offset, exc)
+        return
+    if not truncated and not last_member_complete():
+        yield ReadError(file, offset, "TruncatedGzip",
+                        "the file ends inside a gzip member, before a whole record was read")
+
+
+def _watch_last_gzip_member(iterator: ArchiveIterator) -> Callable[[], bool]:
+    """A check, for after the iteration, that the last gzip member reached its end marker.
+
+    warcio treats a gzip member cut before the end of its WARC headers as the end of the file
+    and stops without a word, so a record would vanish uncounted. Its reader drops the
+    decompressor when it closes; this keeps whether that decompressor had reached the end of
+    its member (zlib's `eof`). A file that is not gzip-compressed counts as complete."""
+    reader = iterator.reader
+    state = {"complete": True}
+    close_decompressor = reader.close_decompressor
+
+    def remember_then_close() -> None:
+        decompressor = reader.decompressor
+        if decompressor is not None:
+            state["complete"] = bool(getattr(decompressor, "eof", True))
+        close_decompressor()
+
+    reader.close_decompressor = remember_then_close
+    return lambda: state["complete"]
 
 
 def _missing_bytes(record) -> int:
