@@ -59,7 +59,9 @@ class ExtractConfig(_Strict):
     trafilatura alone (`curation/extract/engine.py`). `max_html_bytes` drops pages larger than
     any article (the largest of the 990 trafilatura evaluation pages is under 1.5 MB);
     `timeout_s` is a hard per-document limit enforced by killing an isolated worker process, so
-    a hanging parser cannot stall a Beam worker."""
+    a hanging parser cannot stall a Beam worker; `memory_limit_mb` caps that process's address
+    space (null: no cap), so a page that makes the parser allocate without bound kills the child
+    (a dead-letter `WorkerCrashedError`), not the Beam worker."""
 
     enabled: bool = True
     engine: Literal["fast", "trafilatura"] = "fast"
@@ -67,6 +69,7 @@ class ExtractConfig(_Strict):
     max_html_bytes: int = Field(default=5_000_000, ge=1)
     max_nesting_depth: int = Field(default=2_000, ge=1)
     timeout_s: float = Field(default=20.0, gt=0)
+    memory_limit_mb: int | None = Field(default=2_048, ge=64)
     isolation: Literal["subprocess", "none"] = "subprocess"
     include_tables: bool = True
     min_text_chars: int = Field(default=1, ge=1)

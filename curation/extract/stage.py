@@ -33,7 +33,8 @@ class ExtractStage(Stage):
 
     def setup(self) -> None:
         if self.config.isolation == "subprocess" and self._isolated is None:
-            self._isolated = IsolatedFunction(_TARGET, self.config.timeout_s)
+            self._isolated = IsolatedFunction(
+                _TARGET, self.config.timeout_s, self.config.memory_limit_mb)
 
     def teardown(self) -> None:
         if self._isolated is not None:
