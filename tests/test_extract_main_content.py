@@ -138,3 +138,11 @@ def test_trafilatura_engine_output_has_no_list_markers():
                             "https://a.org", "trafilatura", True, 300)
     assert used == "trafilatura"
     assert not any(line.startswith("- ") for line in text.splitlines())
+
+
+def test_a_link_heavy_small_page_is_not_emptied():
+    # the wrapper itself is link-dense; removing it would leave nothing
+    links = " ".join(f'<a href="/p{i}">Project number {i} of the open data portal</a>' for i in range(6))
+    html = (f"<html><body><div class='wrapper'><p>{PARAGRAPH}</p><p>{links}</p></div></body></html>")
+    text = extract_main_text(html).text
+    assert PARAGRAPH in text

@@ -63,7 +63,7 @@ def extract_main_text(
     for node in container.css(_NON_TEXT if include_tables else f"{_NON_TEXT},table"):
         node.remove()
     _remove_boilerplate(container, max_boilerplate_share)
-    _remove_link_dense(container, max_link_density)
+    _remove_link_dense(container, max_link_density, max_boilerplate_share)
     _remove_orphan_headings(container)
     subtree = HTMLTree.parse(container.html or "")
     text = extract_plain_text(
@@ -133,16 +133,20 @@ def _remove_boilerplate(container: LexborNode, max_share: float) -> None:
 _MAX_LINK_BLOCKS = 5000  # beyond this the page is a link farm or hostile; the text check is O(n*depth)
 
 
-def _remove_link_dense(root: LexborNode, max_density: float) -> None:
+def _remove_link_dense(root: LexborNode, max_density: float, max_share: float) -> None:
+    """Detach lists, tables and blocks whose link text is `max_density` of their text or more,
+    except a block that holds `max_share` of the container's text (on a small link-heavy page the
+    wrapper itself is link-dense, and removing it would leave nothing)."""
     blocks = root.css(_LINK_BLOCKS)
     if len(blocks) > _MAX_LINK_BLOCKS:
         return
+    total = len("".join(root.text().split()))
     for node in blocks:
         links = node.css("a")
         if not links:
             continue
         text_chars = len("".join(node.text().split()))
-        if text_chars == 0:
+        if text_chars == 0 or text_chars >= max_share * total:
             continue
         link_chars = sum(len("".join(link.text().split())) for link in links)
         if link_chars >= max_density * text_chars and (
