@@ -1,6 +1,8 @@
 """The whole pipeline on a corpus of N real-page documents, side by side with datatrove.
 
-    .venv/bin/python -m benchmarks.pipeline --docs 20000 [--workers 1 2] [--datatrove-python PATH]
+    .venv/bin/python -m benchmarks.pipeline --docs 20000 [--workers 1 2] [--datatrove-python PATH] \
+        [--json RUN.json]
+    .venv/bin/python -m benchmarks.pipeline --scaling RUN2k.json RUN20k.json   # growth exponents
 
 1. Builds (or reuses) the corpus of `benchmarks/corpus.py` for (N, seed) under /tmp.
 2. Runs `curate run` on it (a subprocess, the DirectRunner, multi-processing) at each worker
@@ -352,6 +354,37 @@ def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None
             print(f"  {name}: {s['seen']} seen, {s['kept']} forwarded, {s['seconds']:.1f} s")
 
 
+def print_scaling(paths: list[Path]) -> None:
+    """Wall time and peak RSS per system across the sizes of saved runs (`--json`), with the
+    growth exponent k of t ~ N^k between consecutive sizes."""
+    import math
+
+    runs = sorted((json.loads(p.read_text()) for p in paths),
+                  key=lambda r: r["ours"][0]["stats"]["stages"]["read"]["seen"])
+    series: dict[str, list[tuple[int, float, float]]] = {}
+    for run in runs:
+        n = run["ours"][0]["stats"]["stages"]["read"]["seen"]
+        for r in run["ours"]:
+            series.setdefault(f"ours, {r['workers']} worker(s)", []).append(
+                (n, r["wall_s"], r["peak_rss_mb"]))
+        if run.get("datatrove"):
+            dt = run["datatrove"]
+            series.setdefault("datatrove", []).append((n, dt["wall_s"], dt["peak_rss_mb"]))
+    print("| system | records | wall s | peak RSS MB | wall exponent | RSS exponent |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, points in series.items():
+        previous = None
+        for n, wall, rss in points:
+            if previous and previous[0] != n:
+                scale = math.log(n / previous[0])
+                k_wall = f"{math.log(wall / previous[1]) / scale:.2f}"
+                k_rss = f"{math.log(rss / previous[2]) / scale:.2f}"
+            else:
+                k_wall = k_rss = "-"
+            print(f"| {name} | {n:,} | {wall:.1f} | {rss:,.0f} | {k_wall} | {k_rss} |")
+            previous = (n, wall, rss)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--docs", type=int, default=2000)
@@ -363,10 +396,15 @@ def main() -> None:
     parser.add_argument("--no-datatrove", action="store_true")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--json", type=Path, help="also write every measurement here")
+    parser.add_argument("--scaling", type=Path, nargs="+",
+                        help="print the scaling table of these saved --json runs, and nothing else")
     parser.add_argument("--loop-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.loop_child:
         print(json.dumps(stage_loop(args.loop_child)))
+        return
+    if args.scaling:
+        print_scaling(args.scaling)
         return
     RUNS_DIR.mkdir(parents=True, exist_ok=True)
     folder = corpus.build(args.docs, args.seed)
