@@ -17,8 +17,10 @@ reproduces C4. A language without a list is counted as `dirty_words.no_list` and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from curation.config import DirtyWordsConfig
 from curation.document import Document
@@ -35,6 +37,31 @@ def list_names() -> list[str]:
                   if p.name.endswith(".txt") and p.name != "LICENSE.txt")
 
 
+def prefix_alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words` that matches as the longest-first `w1|w2|...` does, with
+    the words merged by common prefixes: at each position the engine follows one branch per
+    character instead of trying every word (Python's `re` does not factor alternations itself).
+    An optional group is greedy, so a word's extensions are tried before the word: the longest
+    entry that matches is taken first and shorter ones on backtracking, as in the longest-first
+    list. On 1,149 real pages this counts the same words 5.4x faster (benchmarks/README.md)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
+
+
 @cache
 def matcher(lang: str) -> re.Pattern[str] | None:
     names = _LISTS.get(lang, (lang,))
@@ -49,10 +76,10 @@ def matcher(lang: str) -> re.Pattern[str] | None:
         entries = {w for w in entries if len(w) > 1}  # 性 (also "nature"), 奶 (also "milk")
     if not entries:
         return None
-    alternatives = "|".join(re.escape(w) for w in sorted(entries, key=lambda w: (-len(w), w)))
-    # Python's re tries every alternative at every position the lookbehind lets through: 7 s per
-    # MB of dots or at-signs (tests/test_hostile_inputs.py). A lookahead on the entries' first
-    # characters rejects those positions in one step.
+    alternatives = prefix_alternation(entries)
+    # Python's re tries the alternation at every position the lookbehind lets through: 7 s per
+    # MB of dots or at-signs with a flat word list (tests/test_hostile_inputs.py). A lookahead on
+    # the entries' first characters rejects those positions in one step.
     first = "[" + "".join(sorted(re.escape(c) for c in {w[0] for w in entries})) + "]"
     if lang in SUBSTRING_LANGUAGES:
         return re.compile(f"(?={first})(?:{alternatives})", re.IGNORECASE)

@@ -24,6 +24,13 @@ def repeated_line(tokens: list[str], line: str, limits: dict[int, float], min_wo
     """Whether a line (with its words `tokens`) is mostly repeated n-grams."""
     if len(tokens) < min_words or not line:
         return False
+    if limits:
+        # Any repeated n-gram starts with a repeated n-gram of the smallest n, so when those are
+        # all distinct (most lines, checked in C) every fraction is 0 and no WordSequence is built.
+        smallest = min(limits)
+        grams = list(zip(*(tokens[k:] for k in range(smallest)), strict=False))
+        if len(set(grams)) == len(grams):
+            return any(limit < 0.0 for limit in limits.values())
     length = len(line)
     sequence = WordSequence(tokens)
     return any(duplicated_ngram_chars(sequence, n) / length > limit for n, limit in limits.items())

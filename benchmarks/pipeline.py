@@ -1,0 +1,457 @@
+"""The whole pipeline on a corpus of N real-page documents, side by side with datatrove.
+
+    .venv/bin/python -m benchmarks.pipeline --docs 20000 [--workers 1 2] [--datatrove-python PATH] \
+        [--json RUN.json]
+    .venv/bin/python -m benchmarks.pipeline --scaling RUN2k.json RUN20k.json   # growth exponents
+
+1. Builds (or reuses) the corpus of `benchmarks/corpus.py` for (N, seed) under /tmp.
+2. Runs `curate run` on it (a subprocess, the DirectRunner, multi-processing) at each worker
+   count, and measures from outside: wall time, CPU seconds of the whole process tree
+   (`getrusage(RUSAGE_CHILDREN)`, which counts every descendant that was waited for) and peak RSS
+   of the tree (psutil, the sum over the tree's processes polled every 0.2 s).
+3. Runs every stage in a plain loop in one process (no Beam): the per-document stages one
+   document at a time, the corpus stages through their in-memory references (which the Beam
+   transforms are tested equal to). This gives each stage's own docs/s on one core and the share
+   of the Beam run's time spent outside extraction and classification (langid): Beam overhead.
+   Per-stage figures are intensive, so for N above `--loop-docs` the loop runs on the corpus of
+   that size with the same seed. The loop also checks the corpus's ground truth (recrawls: the
+   newest fetch kept; exact and near copies: one per family survives minhash_dedup).
+4. When a datatrove venv is given (default /tmp/dtvenv, skipped if missing) runs
+   `benchmarks/datatrove_pipeline.py` there on the same corpus, and prints its per-step rates
+   next to ours and the end-to-end ratio. Our runs and datatrove's alternate in one command, so
+   load from other jobs on a shared machine falls on both.
+
+End to end "docs/s per core" is records read / CPU seconds of the process tree: it charges each
+system for every core it used (Beam's workers, our extraction worker, datatrove's extraction
+sandbox). Wall-clock docs/s is printed beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import corpus
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATATROVE = Path("/tmp/dtvenv/bin/python")
+RUNS_DIR = corpus.DEFAULT_ROOT / "runs"
+# Stages whose cost is the work itself, not the machinery around it.
+WORK_STAGES = ("extract", "langid")
+# Our stage -> datatrove's steps doing the same job (parts of the step names in its stats.json);
+# its MinHash is timed by the wall time of its four executor runs (see datatrove_pipeline.py).
+DATATROVE_STEPS = {
+    "read": ("Warc",),
+    "url_safety": ("Url-filter",),
+    "extract": ("Trafilatura",),
+    "langid": ("Language ID",),
+    "heuristics": ("Gopher Repetition", "Gopher Quality", "C4 Quality", "FineWeb Quality"),
+}
+DATATROVE_MINHASH_RUNS = ("minhash_1_signatures", "minhash_2_buckets", "minhash_3_clusters",
+                          "minhash_4_filter")
+
+
+@dataclass
+class Measured:
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    stdout: str
+    stderr: str
+    reaped_cpu_s: float = 0.0
+    polled_cpu_s: float = 0.0
+
+
+def _poll_tree(root: Any, cpu: dict[int, float]) -> int:
+    """The tree's RSS now; records each process's CPU seconds so far in `cpu` (by pid)."""
+    import psutil
+
+    total = 0
+    try:
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for proc in procs:
+        try:
+            with proc.oneshot():
+                total += proc.memory_info().rss
+                times = proc.cpu_times()
+                cpu[proc.pid] = max(cpu.get(proc.pid, 0.0), times.user + times.system)
+        except psutil.Error:
+            continue
+    return total
+
+
+def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> Measured:
+    """Run `cmd` to completion; wall, tree CPU and polled peak tree RSS. Fails loudly on error."""
+    import psutil
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = psutil.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        text=True, env=env)
+    peak = 0
+    polled_cpu: dict[int, float] = {}
+    stop = threading.Event()
+
+    def poll() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _poll_tree(proc, polled_cpu))
+            stop.wait(0.2)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stdout, stderr = proc.communicate()
+        sys.exit(f"timed out after {timeout} s: {' '.join(cmd)}\n{stderr[-3000:]}")
+    finally:
+        stop.set()
+        poller.join()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr[-3000:]}")
+    reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # getrusage counts descendants that were waited for; the poll also sees any that were not
+    # (it misses the last 0.2 s of each process). The larger of the two is charged.
+    cpu = max(reaped, sum(polled_cpu.values()))
+    return Measured(wall, cpu, peak / 1e6, stdout, stderr, reaped, sum(polled_cpu.values()))
+
+
+# --- ours through Beam ---------------------------------------------------------------------------
+
+
+def run_ours(folder: Path, workers: int, timeout: float) -> dict[str, Any]:
+    out = RUNS_DIR / f"{folder.name}-ours-{workers}w"
+    if out.exists():
+        shutil.rmtree(out)
+    cmd = [sys.executable, "-m", "pipelines.cli", "run", "--input", str(folder / "*.warc.gz"),
+           "--output", str(out), "--workers", str(workers)]
+    m = measure(cmd, timeout)
+    stats = json.loads((out / "stats.json").read_text())
+    return {"workers": workers, "wall_s": m.wall_s, "cpu_s": m.cpu_s, "peak_rss_mb": m.peak_rss_mb,
+            "reaped_cpu_s": m.reaped_cpu_s, "polled_cpu_s": m.polled_cpu_s,
+            "elapsed_s": stats["elapsed_s"], "stats": stats, "out": str(out),
+            "written": _written(out)}
+
+
+def _written(out: Path) -> list[tuple[str, str]]:
+    """(id, url) of every document in the run's shards."""
+    import pyarrow.parquet as pq
+
+    rows: list[tuple[str, str]] = []
+    for path in sorted((out / "shards").rglob("*.parquet")):
+        table = pq.read_table(path, columns=["id", "url"])
+        rows += list(zip(table["id"].to_pylist(), table["url"].to_pylist(), strict=True))
+    return rows
+
+
+def output_truth(written: list[tuple[str, str]], truth: dict[str, Any]) -> dict[str, int]:
+    """Ground truth on what a run wrote: no family twice, no stale recrawl."""
+    ids = {doc_id for doc_id, _ in written}
+    families: dict[str, int] = {}
+    stale = 0
+    for copy_id, copy in truth["copies"].items():
+        if copy["kind"] == "recrawl":
+            stale += copy["original"] in ids  # the older fetch was written
+            continue
+        family = copy["original"]
+        families.setdefault(family, int(family in ids))
+        families[family] += copy_id in ids
+    return {"families_written_twice": sum(1 for n in families.values() if n > 1),
+            "families_written": sum(1 for n in families.values() if n >= 1),
+            "families": len(families), "stale_recrawls_written": stale}
+
+
+# --- the plain loop -----------------------------------------------------------------------------
+
+
+def _timed(label: str, costs: dict[str, dict[str, float]], seen: int,
+           outcomes: Iterator[Any]) -> list[Any]:
+    from curation.document import Document
+
+    started = time.perf_counter()
+    results = list(outcomes)
+    seconds = time.perf_counter() - started
+    kept = [r for r in results if isinstance(r, Document)]
+    costs[label] = {"seen": seen, "kept": len(kept), "seconds": seconds}
+    return results
+
+
+def stage_loop(folder: Path) -> dict[str, Any]:
+    """Every stage over the corpus in one process, in pipeline order; per-stage seconds, and
+    the ground-truth checks on each document's fate."""
+    from curation.config import Config
+    from curation.dedup.lines import LineDedup
+    from curation.dedup.near_dup import MinHashDedup
+    from curation.dedup.url import UrlDedup
+    from curation.document import Document
+    from curation.mix.mixer import TokenizeStage
+    from curation.readers import read_path
+    from curation.stage import run_stage
+    from pipelines.graph import per_document_stages, post_dedup_stages, pre_dedup_stages
+
+    config = Config()
+    costs: dict[str, dict[str, float]] = {}
+    files = sorted(folder.glob("*.warc.gz"))
+    records = _timed("read", costs, 0, (r for f in files for r in read_path(str(f))))
+    costs["read"]["seen"] = len(records)
+    docs = [r for r in records if isinstance(r, Document)]
+
+    def per_doc(stages: list[Any], docs: list[Document]) -> list[Document]:
+        for stage in stages:
+            stage.setup()
+            results = _timed(stage.name, costs, len(docs), (run_stage(stage, d) for d in docs))
+            docs = [r for r in results if isinstance(r, Document)]
+            stage.teardown()
+        return docs
+
+    docs = per_doc(pre_dedup_stages(config), docs)
+    before_url = {d.id for d in docs}
+    results = _timed("url_dedup", costs, len(docs), UrlDedup().run_in_memory(docs))
+    docs = [r for r in results if isinstance(r, Document)]
+    after_url = {d.id for d in docs}
+    docs = per_doc(per_document_stages(config), docs)
+    before_near = {d.id for d in docs}
+    results = _timed("minhash_dedup", costs, len(docs),
+                     MinHashDedup(config.stages.minhash_dedup).run_in_memory(docs))
+    docs = [r for r in results if isinstance(r, Document)]
+    after_near = {d.id for d in docs}
+    results = _timed("line_dedup", costs, len(docs),
+                     LineDedup(config.stages.line_dedup).run_in_memory(docs))
+    docs = [r for r in results if isinstance(r, Document)]
+    docs = per_doc([*post_dedup_stages(config), TokenizeStage(config.stages.mix)], docs)
+    truth = corpus.load_truth(folder)
+    return {"costs": costs, "truth": loop_truth(truth, before_url, after_url, before_near,
+                                                after_near)}
+
+
+def loop_truth(truth: dict[str, Any], before_url: set[str], after_url: set[str],
+               before_near: set[str], after_near: set[str]) -> dict[str, list[int]]:
+    """[right, judged, both removed] per copy kind. Recrawls are judged where both fetches reached
+    url_dedup (right: only the newer one left it). Copies are judged where both reached
+    minhash_dedup (right: not both left it; "both removed" counts pairs whose cluster kept a
+    third document, e.g. another page of the same site with the same text)."""
+    checks = {"recrawl": [0, 0, 0], "exact_copy": [0, 0, 0], "near_copy": [0, 0, 0]}
+    for copy_id, copy in truth["copies"].items():
+        kind, original = copy["kind"], copy["original"]
+        if kind == "recrawl":
+            if copy_id in before_url and original in before_url:
+                checks[kind][1] += 1
+                checks[kind][0] += copy_id in after_url and original not in after_url
+        elif copy_id in before_near and original in before_near:
+            survivors = (copy_id in after_near) + (original in after_near)
+            checks[kind][1] += 1
+            checks[kind][0] += survivors <= 1
+            checks[kind][2] += survivors == 0
+    return checks
+
+
+def run_loop(folder: Path, timeout: float) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "benchmarks.pipeline", "--loop-child", str(folder)]
+    m = measure(cmd, timeout)
+    result: dict[str, Any] = json.loads(m.stdout.strip().splitlines()[-1])
+    result.update(wall_s=m.wall_s, cpu_s=m.cpu_s, peak_rss_mb=m.peak_rss_mb)
+    return result
+
+
+# --- datatrove ----------------------------------------------------------------------------------
+
+
+def run_datatrove(folder: Path, python: Path, timeout: float) -> dict[str, Any]:
+    from classifiers.lid_model import lid176_path
+
+    work = RUNS_DIR / f"{folder.name}-datatrove"
+    cmd = [str(python), str(REPO_ROOT / "benchmarks" / "datatrove_pipeline.py"), str(folder),
+           str(work), "--lid-model", str(lid176_path(None))]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": ""}
+    m = measure(cmd, timeout, env)
+    result: dict[str, Any] = json.loads(m.stdout.strip().splitlines()[-1])
+    result.update(wall_s=m.wall_s, cpu_s=m.cpu_s, peak_rss_mb=m.peak_rss_mb,
+                  reaped_cpu_s=m.reaped_cpu_s, polled_cpu_s=m.polled_cpu_s)
+    steps: dict[str, dict[str, float]] = {}
+    for run in result["runs"].values():
+        for step in run["steps"]:
+            entry = steps.setdefault(step["name"], {"seconds": 0.0, "seen": 0, "kept": 0})
+            entry["seconds"] += step["seconds"]
+            entry["seen"] += int(step.get("timed", 0))
+            entry["kept"] += int(step["stats"].get("forwarded", 0) or 0)
+    result["steps"] = steps
+    return result
+
+
+def _datatrove_rate(dt: dict[str, Any], ours: str) -> tuple[str, float, float] | None:
+    """(which steps, seconds, docs the first of them handled) for datatrove's part doing `ours`."""
+    if ours == "minhash_dedup":
+        first = next((s for name, s in dt["steps"].items() if "MinHash stage 1" in name), None)
+        if first is None:
+            return None
+        seconds = sum(dt["runs"][run]["wall_s"] for run in DATATROVE_MINHASH_RUNS)
+        return "MinHash stages 1-4 (wall of the 4 runs)", seconds, first["seen"]
+    parts = DATATROVE_STEPS.get(ours, ())
+    matched = [(next(i for i, part in enumerate(parts) if part in name), s)
+               for name, s in dt["steps"].items() if any(part in name for part in parts)]
+    if not matched:
+        return None
+    seconds = sum(s["seconds"] for _, s in matched)
+    return " + ".join(parts), seconds, min(matched, key=lambda m: m[0])[1]["seen"]
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def _rate(docs: float, seconds: float) -> float:
+    return docs / seconds if seconds > 0 else float("nan")
+
+
+def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None,
+                 dt: dict[str, Any] | None, truth: dict[str, Any]) -> None:
+    records = ours[0]["stats"]["stages"]["read"]["seen"]
+    print(f"\ncorpus: {n} documents ({truth['kinds']}), {records} records read")
+    print("\nEnd to end (records read / seconds):")
+    print("| system | wall s | CPU s (reaped / polled) | docs/s wall | docs/s per core (CPU) | peak RSS MB "
+          "| vs datatrove per core |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    dt_per_core = _rate(records, dt["cpu_s"]) if dt else None
+    rows = [(f"ours, curate run, {r['workers']} worker(s)", r) for r in ours]
+    if dt:
+        rows.append(("datatrove 0.10.1, FineWeb steps + MinHash 1-4, 1 task", dt))
+    for label, r in rows:
+        per_core = _rate(records, r["cpu_s"])
+        ratio = f"{per_core / dt_per_core:.2f}x" if dt_per_core else "-"
+        print(f"| {label} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} ({r.get('reaped_cpu_s', 0):.1f} / "
+              f"{r.get('polled_cpu_s', 0):.1f}) | {_rate(records, r['wall_s']):.1f} "
+              f"| {per_core:.1f} | {r['peak_rss_mb']:,.0f} | {ratio} |")
+    for r in ours:
+        print(f"ours {r['workers']}w output check: {output_truth(r['written'], truth)}; "
+              f"stats reconciled: {r['stats']['reconciled']}")
+    if loop is None:
+        return
+    costs = loop["costs"]
+    print(f"\nPer stage, one core, plain loop without Beam ({costs['read']['seen']} records"
+          f"{'' if loop['folder'] == ours[0]['folder'] else ', the ' + loop['folder'] + ' corpus'}):")
+    print("| stage | seen | kept | seconds | docs/s | datatrove steps | datatrove docs/s "
+          "| ours / datatrove |")
+    print("|---|---:|---:|---:|---:|---|---:|---:|")
+    for stage, c in costs.items():
+        rate = _rate(c["seen"], c["seconds"])
+        dt_cells = "| - | - | -"
+        if dt:
+            found = _datatrove_rate(dt, stage)
+            if found:
+                dt_rate = _rate(found[2], found[1])
+                dt_cells = f"| {found[0]} | {dt_rate:.1f} | {rate / dt_rate:.2f}x"
+        print(f"| {stage} | {c['seen']:.0f} | {c['kept']:.0f} | {c['seconds']:.1f} | {rate:.1f} {dt_cells} |")
+    loop_total = sum(c["seconds"] for c in costs.values())
+    work = sum(costs[s]["seconds"] for s in WORK_STAGES if s in costs)
+    scale = records / max(costs["read"]["seen"], 1)
+    loop_rate = _rate(costs["read"]["seen"], loop_total)
+    print(f"| all stages, plain loop | | | {loop_total:.1f} | {loop_rate:.1f} | | | |")
+    for r in ours:
+        share_work = work * scale / r["cpu_s"]
+        share_loop = loop_total * scale / r["cpu_s"]
+        print(f"ours {r['workers']}w: extraction + langid are {share_work:.0%} of the run's CPU "
+              f"seconds, all stage work {share_loop:.0%}; outside extraction and classification "
+              f"(Beam overhead and the other stages): {1 - share_work:.0%}; Beam alone: "
+              f"{1 - share_loop:.0%}")
+    print(f"ground truth in the plain loop [right, judged, both removed]: {loop['truth']}")
+    if dt:
+        print("\ndatatrove steps (its own timers):")
+        for name, s in dt["steps"].items():
+            print(f"  {name}: {s['seen']} seen, {s['kept']} forwarded, {s['seconds']:.1f} s")
+
+
+def print_scaling(paths: list[Path]) -> None:
+    """Wall time and peak RSS per system across the sizes of saved runs (`--json`), with the
+    growth exponent k of t ~ N^k between consecutive sizes."""
+    import math
+
+    runs = sorted((json.loads(p.read_text()) for p in paths),
+                  key=lambda r: r["ours"][0]["stats"]["stages"]["read"]["seen"])
+    series: dict[str, list[tuple[int, float, float]]] = {}
+    for run in runs:
+        n = run["ours"][0]["stats"]["stages"]["read"]["seen"]
+        for r in run["ours"]:
+            series.setdefault(f"ours, {r['workers']} worker(s)", []).append(
+                (n, r["wall_s"], r["peak_rss_mb"]))
+        if run.get("datatrove"):
+            dt = run["datatrove"]
+            series.setdefault("datatrove", []).append((n, dt["wall_s"], dt["peak_rss_mb"]))
+    print("| system | records | wall s | peak RSS MB | wall exponent | RSS exponent |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, points in series.items():
+        previous = None
+        for n, wall, rss in points:
+            if previous and previous[0] != n:
+                scale = math.log(n / previous[0])
+                k_wall = f"{math.log(wall / previous[1]) / scale:.2f}"
+                k_rss = f"{math.log(rss / previous[2]) / scale:.2f}"
+            else:
+                k_wall = k_rss = "-"
+            print(f"| {name} | {n:,} | {wall:.1f} | {rss:,.0f} | {k_wall} | {k_rss} |")
+            previous = (n, wall, rss)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--loop-docs", type=int, default=2000,
+                        help="corpus size for the per-stage plain loop (0: skip it)")
+    parser.add_argument("--datatrove-python", type=Path, default=DEFAULT_DATATROVE)
+    parser.add_argument("--no-datatrove", action="store_true")
+    parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--json", type=Path, help="also write every measurement here")
+    parser.add_argument("--scaling", type=Path, nargs="+",
+                        help="print the scaling table of these saved --json runs, and nothing else")
+    parser.add_argument("--loop-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.loop_child:
+        print(json.dumps(stage_loop(args.loop_child)))
+        return
+    if args.scaling:
+        print_scaling(args.scaling)
+        return
+    RUNS_DIR.mkdir(parents=True, exist_ok=True)
+    folder = corpus.build(args.docs, args.seed)
+    truth = corpus.load_truth(folder)
+    use_dt = not args.no_datatrove and args.datatrove_python.is_file()
+    ours: list[dict[str, Any]] = []
+    dt: dict[str, Any] | None = None
+    # Alternate: ours at the first worker count, datatrove, then ours at the others.
+    for i, workers in enumerate(args.workers):
+        print(f"ours, {workers} worker(s) ...", file=sys.stderr, flush=True)
+        ours.append({**run_ours(folder, workers, args.timeout), "folder": folder.name})
+        if i == 0 and use_dt:
+            print("datatrove ...", file=sys.stderr, flush=True)
+            dt = run_datatrove(folder, args.datatrove_python, args.timeout)
+    loop = None
+    if args.loop_docs:
+        loop_folder = corpus.build(min(args.docs, args.loop_docs), args.seed)
+        print(f"plain loop on {loop_folder.name} ...", file=sys.stderr, flush=True)
+        loop = {**run_loop(loop_folder, args.timeout), "folder": loop_folder.name}
+    print_report(args.docs, ours, loop, dt, truth)
+    if args.json:
+        args.json.write_text(json.dumps({"ours": [{k: v for k, v in r.items() if k != "written"}
+                                                  for r in ours], "loop": loop, "datatrove": dt},
+                                        indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
