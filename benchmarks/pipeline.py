@@ -289,7 +289,7 @@ def run_datatrove(folder: Path, python: Path, timeout: float) -> dict[str, Any]:
         for step in run["steps"]:
             entry = steps.setdefault(step["name"], {"seconds": 0.0, "seen": 0, "kept": 0})
             entry["seconds"] += step["seconds"]
-            entry["seen"] += int(step.get("timed", 0))
+            entry["seen"] += int(step.get("timed", 0) or step["stats"].get("total", 0) or 0)
             entry["kept"] += int(step["stats"].get("forwarded", 0) or 0)
     result["steps"] = steps
     return result
@@ -353,7 +353,7 @@ def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None
         dt_cells = "| - | - | -"
         if dt:
             found = _datatrove_rate(dt, stage)
-            if found:
+            if found and found[1] > 0 and found[2] > 0:
                 dt_rate = _rate(found[2], found[1])
                 dt_cells = f"| {found[0]} | {dt_rate:.1f} | {rate / dt_rate:.2f}x"
         print(f"| {stage} | {c['seen']:.0f} | {c['kept']:.0f} | {c['seconds']:.1f} | {rate:.1f} {dt_cells} |")
@@ -420,6 +420,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every measurement here")
     parser.add_argument("--scaling", type=Path, nargs="+",
                         help="print the scaling table of these saved --json runs, and nothing else")
+    parser.add_argument("--report", type=Path, help="print the tables of a saved --json run again")
     parser.add_argument("--loop-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.loop_child:
@@ -427,6 +428,10 @@ def main() -> None:
         return
     if args.scaling:
         print_scaling(args.scaling)
+        return
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        print_report(saved["docs"], saved["ours"], saved["loop"], saved["datatrove"], saved["truth"])
         return
     RUNS_DIR.mkdir(parents=True, exist_ok=True)
     folder = corpus.build(args.docs, args.seed)
@@ -446,11 +451,10 @@ def main() -> None:
         loop_folder = corpus.build(min(args.docs, args.loop_docs), args.seed)
         print(f"plain loop on {loop_folder.name} ...", file=sys.stderr, flush=True)
         loop = {**run_loop(loop_folder, args.timeout), "folder": loop_folder.name}
+    if args.json:  # before printing, so a run is never lost; `--report` prints it again
+        args.json.write_text(json.dumps({"docs": args.docs, "ours": ours, "loop": loop,
+                                         "datatrove": dt, "truth": truth}, default=str))
     print_report(args.docs, ours, loop, dt, truth)
-    if args.json:
-        args.json.write_text(json.dumps({"ours": [{k: v for k, v in r.items() if k != "written"}
-                                                  for r in ours], "loop": loop, "datatrove": dt},
-                                        indent=1, default=str))
 
 
 if __name__ == "__main__":
