@@ -2,16 +2,22 @@
 
     read        input files -> Documents            # Output: pages with html (or text)
     url_safety  adult/blocked domains, URL words    # Output: pages from acceptable sources
-    url_dedup   newest fetch per normalised URL     # Output: one document per URL
-    extract     html -> main text (trafilatura)     # Output: documents with text, html cleared
+    extract     html -> main text (our extractor)   # Output: documents with text, html cleared
     langid      fastText lid.176 -> lang, score     # Output: documents with a confident language
     pii         emails, phones, IPs, ... -> <TYPE>  # Output: text with PII replaced
+    url_dedup   newest fetch per normalised URL     # Output: one document per URL
     minhash_dedup  global near-duplicate clusters    # Output: one document per cluster
     line_dedup  lines seen > 6 times per bucket     # Output: documents without boilerplate lines
     heuristics  Gopher, C4 and FineWeb rules         # Output: documents that pass the rules
     tokenize    token count, mix category and topic # Output: documents with scores["tokens"]
     mix         token-exact 50/25/17/8 selection    # Output: shards/<category>/part-*.parquet, mix.json
     (write      Parquet shards per category, instead of tokenize and mix when the mix is disabled)
+
+URL dedup is the first stage that shuffles documents, so it runs after extraction, on text (a few
+KB a page) rather than on HTML (tens to hundreds of KB): with the HTML in the shuffle, Beam's local
+runner ran out of memory (16.8 GB) at 20,000 pages (benchmarks/README.md, `pipeline.py`). The
+cost is extracting the older fetches of re-crawled URLs, a few percent of a crawl; Llama 3
+(section 3.1.1) also lists URL dedup after text extraction.
 
 Every stage's dropped documents feed a bounded audit sample and its failures feed the dead-letter
 files. Stages that later issues add (heuristics, classify, mix) slot into `per_document_stages`
@@ -41,7 +47,7 @@ from pipelines.write import WriteDeadLetters, WriteDroppedSamples, WriteShards
 
 
 def pre_dedup_stages(config: Config) -> list[Stage]:
-    """Per-document stages that run before URL dedup (cheap URL-only checks)."""
+    """Per-document stages that run first: cheap URL-only checks, before any parsing."""
     stages: list[Stage] = []
     if config.stages.url_safety.enabled:
         stages.append(UrlSafetyStage(config.stages.url_safety))
@@ -49,7 +55,7 @@ def pre_dedup_stages(config: Config) -> list[Stage]:
 
 
 def per_document_stages(config: Config) -> list[Stage]:
-    """Per-document stages that run after URL dedup, in order."""
+    """Per-document stages after the URL checks and before URL dedup, in order."""
     stages: list[Stage] = []
     if config.stages.extract.enabled:
         stages.append(ExtractStage(config.stages.extract))
@@ -81,9 +87,9 @@ def corpus_stages(config: Config) -> list[tuple[str, beam.PTransform]]:
 def stage_order(config: Config) -> list[str]:
     """The stages a run with `config` passes documents through, in order (for stats)."""
     names = ["read", *(stage.name for stage in pre_dedup_stages(config))]
+    names += [stage.name for stage in per_document_stages(config)]
     if config.stages.url_dedup.enabled:
         names.append("url_dedup")
-    names += [stage.name for stage in per_document_stages(config)]
     names += [name for name, _ in corpus_stages(config)]
     names += [stage.name for stage in post_dedup_stages(config)]
     return [*names, *(("tokenize", "mix") if config.stages.mix.enabled else ("write",))]
@@ -99,12 +105,12 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
 
     docs = _apply_all(docs, pre_dedup_stages(config), head, dropped, errors)
 
+    docs = _apply_all(docs, per_document_stages(config), head, dropped, errors)
+
     if config.stages.url_dedup.enabled:
         deduped = docs | UrlDedup()
         docs = deduped.kept
         dropped.append(deduped.dropped)
-
-    docs = _apply_all(docs, per_document_stages(config), head, dropped, errors)
 
     for _, transform in corpus_stages(config):
         result = docs | transform
