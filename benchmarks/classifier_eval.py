@@ -105,25 +105,32 @@ def students_table(heldout: list[Document], quality_ft: object, transformer: obj
 
 def teacher_tables(path: Path, corpus: dict[str, Document]) -> list[str]:
     rows = [r for r in read_labels(path) if r.get("labels")]
+    versions = sorted({r["prompt_version"] for r in rows})
+    rows = [r for r in rows if r["prompt_version"] == versions[-1]] if versions else rows
     if not rows:
         return [f"(no teacher labels in {path})"]
     teacher = rows[0]["teacher"]
-    out = [f"Teacher {teacher}, {len(rows)} documents "
-           f"(prompt version {rows[0]['prompt_version']}).", "",
-           "| task | teacher label distribution | agreement with weak label | weak-label docs |",
-           "|---|---|---|---|"]
+    out = [f"Teacher {teacher}, {len(rows)} documents (prompt version {versions[-1]}); raw: "
+           "argmax of its answer probabilities; calibrated: divided by its answers for a "
+           "content-free extract (classifiers/labeling.py).", "",
+           "| task | raw labels | calibrated labels | raw agreement with weak label | "
+           "calibrated agreement | weak-label docs |", "|---|---|---|---|---|---|"]
     for task in ("quality", "domain", "topic"):
-        dist = Counter(r["labels"].get(task) for r in rows)
-        pairs = [(r["labels"].get(task), r["weak"].get(task)) for r in rows if r["weak"].get(task)]
-        agree = f"{np.mean([a == b for a, b in pairs]):.3f}" if pairs else "n/a"
-        out.append(f"| {task} | {', '.join(f'{k} {v}' for k, v in dist.most_common(6))} | "
-                   f"{agree} | {len(pairs)} |")
-    refs = [(r["quality_expected"], r["weak"]["reference"] == "1") for r in rows
-            if "reference" in r["weak"] and "quality_expected" in r]
+        raw = [_argmax(r.get("probs_raw", r["probs"]).get(task, {})) for r in rows]
+        cal = [r["labels"].get(task) for r in rows]
+        weak = [r["weak"].get(task) for r in rows]
+        cells = []
+        for labels in (raw, cal):
+            pairs = [(a, b) for a, b in zip(labels, weak, strict=True) if b]
+            cells.append(f"{np.mean([a == b for a, b in pairs]):.3f}" if pairs else "n/a")
+        out.append(f"| {task} | {_dist(raw)} | {_dist(cal)} | {cells[0]} | {cells[1]} | "
+                   f"{sum(1 for w in weak if w)} |")
+    refs = [(r, r["weak"]["reference"] == "1") for r in rows if "reference" in r["weak"]]
     if refs:
-        out += ["", f"Teacher expected quality score (sum of score x probability) as a reference-vs-"
-                f"crawl detector: AUC {auc([s for s, _ in refs], [y for _, y in refs]):.3f} "
-                f"on {len(refs)} documents."]
+        aucs = [auc([_expected(r[key]["quality"]) for r, _ in refs], [y for _, y in refs])
+                for key in ("probs_raw", "probs")]
+        out += ["", f"Teacher expected quality (sum of score x probability) as a reference-vs-crawl "
+                f"detector on {len(refs)} documents: AUC {aucs[0]:.3f} raw, {aucs[1]:.3f} calibrated."]
     for row in rows:
         row.setdefault("metadata", dict(corpus[row["id"]].metadata) if row["id"] in corpus else {})
     out += ["", "fastText students trained on the teacher's labels (train split), on its held-out "
@@ -131,14 +138,26 @@ def teacher_tables(path: Path, corpus: dict[str, Document]) -> list[str]:
     for field in ("quality_binary", "domain", "topic"):
         texts, labels = training_pairs(rows, field, "train")
         held_texts, held = training_pairs(rows, field, "heldout")
-        if len(set(labels)) < 2 or not held:
-            out.append(f"| {field} | {len(held)} | - | - | - | - | - |  (teacher gave one label "
-                       f"on the train split: {Counter(labels).most_common(2)})")
+        if len(set(labels)) < 2 or len(set(held)) < 2:
+            out.append(f"| teacher {field} | {len(held)} | - | - | - | - | - | (one label only: "
+                       f"train {dict(Counter(labels))}, held out {dict(Counter(held))}) |")
             continue
         model = fasttext_student.train(texts, labels, "/tmp/teacher_student.ftz", quantize=False)
         out.append(classification_row(f"teacher {field}", held,
                                        fasttext_student.predict_probs(model, held_texts)))
     return out
+
+
+def _argmax(probs: dict[str, float]) -> str | None:
+    return max(probs, key=probs.get) if probs else None  # type: ignore[arg-type]
+
+
+def _dist(labels: Sequence[str | None]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in Counter(labels).most_common(5))
+
+
+def _expected(probs: dict[str, float]) -> float:
+    return sum(int(k) * v for k, v in probs.items())
 
 
 def agreement(heldout: list[Document], quality_ft: object, transformer: object) -> list[str]:

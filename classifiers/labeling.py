@@ -7,6 +7,10 @@ the sample is the same on every machine and reading order does not matter, with 
 memory. Every document gets the teacher's answer to the three prompts of
 `classifiers/prompts.py` plus the weak labels of `classifiers/weak_labels.py`.
 
+The teacher's probabilities are calibrated against its answers for a content-free extract
+(`calibrate`): SmolLM2-135M answers "A" to nearly every multiple-choice prompt whatever the text
+(measured in benchmarks/README.md), and dividing out that prior is the cheapest known remedy.
+
 The cache is a JSONL file, one row per labelled document, appended and flushed as each document
 is done. A row is keyed by (document id, teacher name, prompt version): rerunning the command
 skips what is already there, so an interrupted labelling run resumes where it stopped, and a new
@@ -28,6 +32,8 @@ from classifiers.weak_labels import code_line_fraction, math_density, weak_domai
 from curation.document import Document
 
 DEFAULT_MAX_CHARS = 1_500
+CONTENT_FREE = "N/A"
+PRIOR_FLOOR = 1e-4
 WEAK_ONLY = "none"  # the teacher name of rows that carry weak labels only (`--teacher none`)
 
 
@@ -104,22 +110,42 @@ class LabelCache:
         self.done.add((row["id"], row["teacher"], row["prompt_version"]))
 
 
+def content_free_priors(teacher: Teacher, tasks: Sequence[str] = TASKS) -> dict[str, list[float]]:
+    """The teacher's answer probabilities for each prompt with the content-free extract "N/A":
+    its bias towards answers regardless of the text (Zhao et al. 2021, "Calibrate Before Use")."""
+    return {task: teacher.answer_probs(render(task, CONTENT_FREE), task_choices(task)[0])
+            for task in tasks}
+
+
+def calibrate(probs: Sequence[float], prior: Sequence[float]) -> list[float]:
+    """Contextual calibration: divide by the content-free prior and renormalise, so a small
+    teacher's preference for answer "A" or "1" whatever the text is taken out."""
+    scaled = [p / max(q, PRIOR_FLOOR) for p, q in zip(probs, prior, strict=True)]
+    total = sum(scaled)
+    return [s / total for s in scaled] if total > 0 else list(probs)
+
+
 def label_document(doc: Document, teacher: Teacher | None, tasks: Sequence[str] = TASKS,
-                   max_chars: int = DEFAULT_MAX_CHARS) -> dict[str, Any]:
-    """One cache row: the teacher's label and probabilities per task, and the weak labels."""
+                   max_chars: int = DEFAULT_MAX_CHARS,
+                   priors: dict[str, list[float]] | None = None) -> dict[str, Any]:
+    """One cache row: the teacher's calibrated label and probabilities per task (`probs`), its
+    raw probabilities (`probs_raw`), and the weak labels."""
     text = (doc.text or "")[:max_chars]
     labels: dict[str, str] = {}
     probs: dict[str, dict[str, float]] = {}
+    raw: dict[str, dict[str, float]] = {}
     for task in tasks if teacher is not None else ():
         answers, names = task_choices(task)
-        p = teacher.answer_probs(render(task, text), answers)
+        p_raw = teacher.answer_probs(render(task, text), answers)
+        p = calibrate(p_raw, priors[task]) if priors and task in priors else p_raw
         probs[task] = {name: round(value, 5) for name, value in zip(names, p, strict=True)}
+        raw[task] = {name: round(value, 5) for name, value in zip(names, p_raw, strict=True)}
         labels[task] = names[max(range(len(p)), key=lambda i: (p[i], -i))]
     row: dict[str, Any] = {
         "id": doc.id, "url": doc.url, "lang": doc.lang, "text": doc.text,
         "metadata": dict(doc.metadata), "teacher": WEAK_ONLY if teacher is None else teacher.name,
         "prompt_version": PROMPT_VERSION,
-        "labels": labels, "probs": probs, "weak": weak_labels(doc),
+        "labels": labels, "probs": probs, "probs_raw": raw, "weak": weak_labels(doc),
     }
     if "quality" in probs:
         row["quality_expected"] = round(sum(int(k) * v for k, v in probs["quality"].items()), 4)
@@ -130,11 +156,14 @@ def label_all(docs: Iterable[Document], teacher: Teacher | None, cache: LabelCac
               tasks: Sequence[str] = TASKS, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[int, int]:
     """Label every document not yet in `cache`; returns (newly labelled, skipped as cached)."""
     labelled = skipped = 0
+    priors: dict[str, list[float]] | None = None
     for doc in docs:
         if cache.has(doc.id, WEAK_ONLY if teacher is None else teacher.name):
             skipped += 1
             continue
-        cache.append(label_document(doc, teacher, tasks, max_chars))
+        if teacher is not None and priors is None:
+            priors = content_free_priors(teacher, tasks)
+        cache.append(label_document(doc, teacher, tasks, max_chars, priors))
         labelled += 1
     return labelled, skipped
 

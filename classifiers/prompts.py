@@ -22,7 +22,7 @@ a prompt or label set changes, so old labels are not silently reused.
 
 from __future__ import annotations
 
-PROMPT_VERSION = "v1"
+PROMPT_VERSION = "v2"  # v1 prompts with contextual calibration (classifiers/labeling.py)
 
 QUALITY_LABELS: tuple[str, ...] = ("0", "1", "2", "3", "4", "5")
 DOMAIN_LABELS: tuple[str, ...] = ("code", "math_reasoning", "other")

@@ -22,7 +22,14 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from classifiers import fasttext_student
 from classifiers.bundled import MODELS_DIR, ROLES, resolve
-from classifiers.labeling import LabelCache, label_all, label_of, read_labels, sample_documents
+from classifiers.labeling import (
+    LabelCache,
+    calibrate,
+    label_all,
+    label_of,
+    read_labels,
+    sample_documents,
+)
 from classifiers.prompts import TASKS, TOPICS, render, task_choices
 from classifiers.teacher import EndpointTeacher, TeacherError
 from classifiers.weak_labels import weak_domain
@@ -177,6 +184,16 @@ def test_endpoint_teacher_reads_logprobs_and_falls_back_to_text(chat_server):
         teacher.answer_probs("plain prose", ["A", "B", "C"])
 
 
+@pytest.mark.parametrize(("probs", "prior", "winner"), [
+    ([0.7, 0.2, 0.1], [0.8, 0.1, 0.1], 1),  # the teacher always leans to A: B stands out
+    ([0.7, 0.2, 0.1], [1 / 3, 1 / 3, 1 / 3], 0),  # an unbiased teacher keeps its answer
+    ([0.0, 0.0, 1.0], [0.0, 0.0, 1.0], 2),  # zero priors are floored, not divided by
+])
+def test_contextual_calibration(probs, prior, winner):
+    calibrated = calibrate(probs, prior)
+    assert abs(sum(calibrated) - 1) < 1e-9 and calibrated.index(max(calibrated)) == winner
+
+
 def test_unreachable_endpoint_is_a_teacher_error():
     with pytest.raises(TeacherError, match="failed"):
         EndpointTeacher("http://127.0.0.1:9", "x", timeout_s=2).answer_probs("p", ["A", "B"])
@@ -200,13 +217,14 @@ def test_label_cache_resumes(chat_server, tmp_path):
     assert label_all(DOCS[:3], teacher, cache) == (3, 0)
     assert label_all(DOCS, teacher, LabelCache(tmp_path / "labels.jsonl")) == (3, 3)
     rows = read_labels(tmp_path / "labels.jsonl")
-    assert len(rows) == 6 and len(_ChatServer.requests) == 6 * len(TASKS)
+    # one content-free prompt per task and run (calibration), then one per task and document
+    assert len(rows) == 6 and len(_ChatServer.requests) == (2 + 6) * len(TASKS)
     code = next(r for r in rows if r["id"] == "c0")
     assert code["labels"] == {"quality": "4", "domain": "code", "topic": "other"} or \
         code["labels"]["domain"] == "code"
     assert label_of(code, "domain") == "code" and label_of(code, "weak.domain") == "code"
     assert label_of(code, "quality_binary") == "high"
-    assert code["quality_expected"] > 3.5 and code["prompt_version"] == "v1"
+    assert code["quality_expected"] > 3.5 and code["prompt_version"] == "v2"
 
 
 def test_curate_label_with_endpoint_and_weak_only(chat_server, tmp_path):
