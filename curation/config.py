@@ -393,6 +393,46 @@ class HeuristicsConfig(_Strict):
     unspaced_languages: tuple[str, ...] = ("my", "km", "lo", "bo")
 
 
+class ClassifyConfig(_Strict):
+    """Model-based classifiers (Llama 3 section 3.1.1; classifiers/, pipelines/classify.py).
+    Each model value is `bundled` (the artifact shipped in classifiers/models/, see its model
+    card), a local path (a `.ftz`/`.bin` fastText model, a transformer head `.npz` or a
+    `save_pretrained` folder), or null to turn that classifier off.
+    `quality_models` maps a language to its fastText quality model; a document whose `lang` has
+    no entry is scored by `quality_models[quality_fallback]`, or gets no quality score when
+    `quality_fallback` is null (the default: the bundled model knows only English, and a score it
+    gives German text means nothing). Scores: `quality_fasttext`, `quality_transformer`
+    (probability of the positive label), `domain_code`, `domain_math`, `domain_other`,
+    `topic_score`, and `metadata["topic"]`. A document is dropped when a score it has is below
+    `min_quality_fasttext` / `min_quality_transformer`; both are 0 by default, so the stage only
+    scores (Dolma's split of taggers and rules): the bundled quality model separates clean
+    reference text from crawl text, which is not the same as Llama 3's Llama-2-judged quality,
+    so a threshold is a choice for the user to make on their own data.
+    The domain, topic and transformer students score only documents whose `lang` is in
+    `model_languages` (empty: every language): the bundled ones learned from English text and
+    give confident nonsense on other scripts (a Chinese page came out `domain_math` 1.0), and an
+    unscored document falls to the mix's language rule instead."""
+
+    enabled: bool = True
+    model_languages: tuple[str, ...] = ("en",)
+    quality_models: dict[str, str] = Field(default_factory=lambda: {"en": "bundled"})
+    quality_fallback: str | None = None
+    quality_transformer: str | None = "bundled"
+    domain_model: str | None = "bundled"
+    topic_model: str | None = "bundled"
+    min_quality_fasttext: Probability = 0.0
+    min_quality_transformer: Probability = 0.0
+    batch_size: int = Field(default=64, ge=1)
+
+    @model_validator(mode="after")
+    def _fallback_has_model(self) -> Self:
+        _check_language_codes(self.quality_models)
+        if self.quality_fallback is not None and self.quality_fallback not in self.quality_models:
+            raise ValueError(f"quality_fallback {self.quality_fallback!r} is not a key of "
+                             f"quality_models ({', '.join(sorted(self.quality_models)) or 'empty'})")
+        return self
+
+
 MixCategory = Literal["general", "math_reasoning", "code", "multilingual"]
 LLAMA3_PROPORTIONS: dict[str, float] = {
     "general": 0.50, "math_reasoning": 0.25, "code": 0.17, "multilingual": 0.08}
@@ -503,6 +543,7 @@ class StagesConfig(_Strict):
     minhash_dedup: MinHashDedupConfig = MinHashDedupConfig()
     line_dedup: LineDedupConfig = LineDedupConfig()
     heuristics: HeuristicsConfig = HeuristicsConfig()
+    classify: ClassifyConfig = ClassifyConfig()
     mix: MixConfig = MixConfig()
 
 

@@ -5,6 +5,8 @@
     curate stage NAME --input IN.jsonl --output OUT.jsonl [--keep-dropped] [--config FILE]
     curate report OUT_DIR [--output FILE] [--sample-docs N]
     curate inspect OUT_DIR [--stage S] [--reason R] [--limit N] [--chars N]
+    curate label --input DOCS... --output LABELS.jsonl [--sample N] [--teacher T | --endpoint URL]
+    curate train fasttext|transformer --labels LABELS.jsonl --field F --output MODEL
 
 `run` with no arguments processes the bundled sample into ./out. Flags that `curate` does not know
 are passed to Beam's PipelineOptions unchanged. `stage` runs one stage in this process over JSONL
@@ -30,7 +32,6 @@ from curation.stage import CorpusStage, Dropped, Failure, run_stage
 
 STAGE_NAMES = ("url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup",
                "line_dedup", "heuristics", "classify", "mix")
-_NOT_YET = {"classify": 7}
 _DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
                    "sdk_container_image", "job_name", "machine_type", "max_num_workers")
 
@@ -38,8 +39,12 @@ _DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    if args.command in ("stage", "build-kl-reference", "report", "inspect") and extra:
+    if args.command in ("stage", "build-kl-reference", "report", "inspect", "label", "train") and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command in ("label", "train"):
+        from pipelines import classifier_cli
+
+        return classifier_cli.run(args)
     if args.command == "build-kl-reference":
         return _build_kl_reference(args)
     if args.command in ("report", "inspect"):
@@ -92,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("--limit", type=int, default=5, help="samples to print (default: %(default)s)")
     inspect.add_argument("--chars", type=int, default=2000,
                          help="characters of text per sample (default: %(default)s)")
+
+    from pipelines.classifier_cli import add_parsers
+
+    add_parsers(commands)
 
     kl = commands.add_parser("build-kl-reference",
                              help="build a unigram reference for the token_kl filter from clean text")
@@ -234,10 +243,6 @@ def _print_mix(name: str, report: dict[str, Any], file: TextIO = sys.stdout) -> 
 
 
 def _stage(args: argparse.Namespace, config: Config) -> int:
-    if args.name in _NOT_YET:
-        print(f"curate: stage {args.name!r} is not implemented yet (issue #{_NOT_YET[args.name]})",
-              file=sys.stderr)
-        return 2
     from curation.readers import ReadError, read_path
 
     docs: list[Document] = []
@@ -290,6 +295,11 @@ def _stage_results(
 ) -> Iterator[Any]:
     if corpus is not None:
         yield from corpus.run_in_memory(docs)
+        return
+    if name == "classify":
+        from pipelines.classify import classify_in_memory
+
+        yield from classify_in_memory(docs, config.stages.classify)
         return
     from pipelines.graph import per_document_stages, post_dedup_stages, pre_dedup_stages
 

@@ -9,6 +9,7 @@
     minhash_dedup  global near-duplicate clusters    # Output: one document per cluster
     line_dedup  lines seen > 6 times per bucket     # Output: documents without boilerplate lines
     heuristics  Gopher, C4 and FineWeb rules         # Output: documents that pass the rules
+    classify    fastText + transformer students     # Output: quality, domain and topic scores
     tokenize    token count, mix category and topic # Output: documents with scores["tokens"]
     mix         token-exact 50/25/17/8 selection    # Output: shards/<category>/part-*.parquet, mix.json
     (write      Parquet shards per category, instead of tokenize and mix when the mix is disabled)
@@ -37,6 +38,7 @@ from curation.langid.stage import LangIdStage
 from curation.pii.stage import PiiStage
 from curation.safety.url_filter import UrlSafetyStage
 from curation.stage import Stage
+from pipelines.classify import Classify
 from pipelines.line_dedup import LineDedup
 from pipelines.minhash_dedup import MinHashDedup
 from pipelines.mix import Mix
@@ -92,6 +94,8 @@ def stage_order(config: Config) -> list[str]:
         names.append("url_dedup")
     names += [name for name, _ in corpus_stages(config)]
     names += [stage.name for stage in post_dedup_stages(config)]
+    if config.stages.classify.enabled:
+        names.append("classify")
     return [*names, *(("tokenize", "mix") if config.stages.mix.enabled else ("write",))]
 
 
@@ -118,6 +122,12 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
         dropped.append(result.dropped)
 
     docs = _apply_all(docs, post_dedup_stages(config), head, dropped, errors)
+
+    if config.stages.classify.enabled:
+        classified = docs | Classify(config.stages.classify, head)
+        docs = classified.kept
+        dropped.append(classified.dropped)
+        errors.append(classified.errors)
 
     if config.stages.mix.enabled:
         for result in docs | Mix(config.stages.mix, out, head):

@@ -7,7 +7,7 @@ import pytest
 from curation.document import Document, to_json_dict
 from curation.readers import read_path
 from curation.sample_data import SAMPLE_DIR
-from pipelines.cli import STAGE_NAMES, main
+from pipelines.cli import main
 
 
 def write_jsonl(path, rows):
@@ -94,16 +94,6 @@ def test_stage_minhash_and_line_dedup(tmp_path):
                  "--output", str(tmp_path / "ld.jsonl")]) == 0
     texts = {r["id"]: r["text"] for r in read_jsonl(tmp_path / "ld.jsonl")}
     assert texts["c"] == "A different page entirely." and "Cookie" not in texts["a"]
-
-
-@pytest.mark.parametrize("name", [n for n in STAGE_NAMES if n not in {
-    "url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup", "line_dedup", "heuristics",
-    "mix"}])
-def test_stages_of_later_issues_say_not_implemented(tmp_path, capsys, name):
-    write_jsonl(tmp_path / "in.jsonl", [{"url": "https://a.org", "text": "x"}])
-    assert main(["stage", name, "--input", str(tmp_path / "in.jsonl"),
-                 "--output", str(tmp_path / "out.jsonl")]) == 2
-    assert "not implemented yet" in capsys.readouterr().err
 
 
 def test_stage_mix_writes_the_mix_and_its_report(tmp_path, capsys):

@@ -52,7 +52,7 @@ def test_reruns_and_worker_counts_give_byte_identical_shards(runs):
 def test_stats_reconcile_for_every_stage(runs):
     stats = json.loads((runs["one_a"] / "stats.json").read_text())
     assert stats["order"] == ["read", "url_safety", "extract", "langid", "pii", "url_dedup",
-                              "minhash_dedup", "line_dedup", "heuristics", "tokenize", "mix"]
+                              "minhash_dedup", "line_dedup", "heuristics", "classify", "tokenize", "mix"]
     assert stats["reconciled"] and stats["problems"] == []
     for name in stats["order"]:
         s = stats["stages"][name]

