@@ -22,3 +22,21 @@ def evaldata_path(*parts: str) -> Path:
 @pytest.fixture
 def warc_dir() -> Path:
     return evaldata_path("web_crawl_warc")
+
+
+@pytest.fixture(scope="module")
+def stages():
+    """The text stages with their default config, set up once per module (fuzz and hostile inputs)."""
+    from curation.config import Config
+    from curation.extract.stage import ExtractStage
+    from curation.heuristics.stage import HeuristicsStage
+    from curation.pii.stage import PiiStage
+
+    config = Config().stages
+    built = {"extract": ExtractStage(config.extract), "pii": PiiStage(config.pii),
+             "heuristics": HeuristicsStage(config.heuristics)}
+    for stage in built.values():
+        stage.setup()
+    yield built
+    for stage in built.values():
+        stage.teardown()

@@ -16,7 +16,6 @@ import os
 import string
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,10 +23,7 @@ from curation.config import Config
 from curation.dedup.lines import LineDedup, line_hashes, normalize_line
 from curation.dedup.shingles import shingle_hashes
 from curation.document import Document
-from curation.extract.stage import ExtractStage
-from curation.heuristics.stage import HeuristicsStage
 from curation.heuristics.text_stats import WordSequence, duplicated_ngram_chars, top_ngram_chars
-from curation.pii.stage import PiiStage
 from curation.readers import Dropped, ReadError, read_path
 from curation.stage import Drop, Failure, run_stage
 from tests import hostile_inputs
@@ -105,18 +101,6 @@ def html_pages(draw: st.DrawFn) -> str:
         else:
             parts.append(draw(st.text(max_size=200)))
     return "<html><body>" + "".join(parts)
-
-
-@pytest.fixture(scope="module")
-def stages():
-    config = Config().stages
-    built = {"extract": ExtractStage(config.extract), "pii": PiiStage(config.pii),
-             "heuristics": HeuristicsStage(config.heuristics)}
-    for stage in built.values():
-        stage.setup()
-    yield built
-    for stage in built.values():
-        stage.teardown()
 
 
 @FUZZ

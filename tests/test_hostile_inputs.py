@@ -26,9 +26,6 @@ from curation.config import Config
 from curation.dedup.lines import LineDedup
 from curation.dedup.shingles import shingle_hashes
 from curation.document import Document
-from curation.extract.stage import ExtractStage
-from curation.heuristics.stage import HeuristicsStage
-from curation.pii.stage import PiiStage
 from curation.readers import Dropped, ReadError, read_path
 from curation.stage import Failure, run_stage
 from tests import hostile_inputs
@@ -129,18 +126,6 @@ def test_a_100_mb_page_is_dropped_in_bounded_time_and_memory(tmp_path):
     assert [outcome(r) for r in results] == ["body_too_large"]
     assert peak < 4 * limit, f"peak {peak / 1e6:.0f} MB"
     assert time.perf_counter() - started < 60
-
-
-@pytest.fixture(scope="module")
-def stages():
-    config = Config().stages
-    built = {"extract": ExtractStage(config.extract), "pii": PiiStage(config.pii),
-             "heuristics": HeuristicsStage(config.heuristics)}
-    for stage in built.values():
-        stage.setup()
-    yield built
-    for stage in built.values():
-        stage.teardown()
 
 
 # name -> (pii, heuristics, line_dedup, extract of the run wrapped in <p>)
