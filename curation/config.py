@@ -516,6 +516,9 @@ class MixConfig(_Strict):
     max_repeats: RepeatLimits = RepeatLimits()
     target_tokens: int | None = Field(default=None, ge=1)
     max_topic_share: float = Field(default=0.2, gt=0.0, le=1.0)
+    # a category that could carry under this fraction of the mix the others could is reported
+    # unreachable instead of shrinking the whole mix to its size (0: every category limits)
+    min_capacity_ratio: float = Field(default=0.01, ge=0.0, lt=1.0)
     topic_capped_categories: tuple[MixCategory, ...] = ("general",)
     seed: int = 0
     histogram_bits: int = Field(default=12, ge=1, le=20)

@@ -154,6 +154,19 @@ def test_an_empty_category_is_reported_and_the_others_keep_their_relative_shares
     assert report["categories"]["math_reasoning"]["share_shortfall_pp"] == 25.0
 
 
+def test_a_sliver_of_a_category_is_reported_instead_of_shrinking_the_mix():
+    # one stray 131-token page called math would otherwise cap a 1.5M-token mix under 3,000 tokens
+    sizes = totals(general=787_418, math_reasoning=131, multilingual=1_055_882)
+    limited = plan_mix(sizes, MixTargets(LLAMA3, REPEATS))
+    assert limited.limited_by == "math_reasoning" and limited.budget_tokens < 3000
+    plan = plan_mix(sizes, MixTargets(LLAMA3, REPEATS, min_capacity_ratio=0.01))
+    assert not plan.categories["math_reasoning"].reachable
+    assert plan.categories["math_reasoning"].budget_tokens == 0
+    assert plan.categories["general"].budget_tokens == 787_418  # general now limits: 50 : 8
+    assert plan.categories["multilingual"].budget_tokens == round(787_418 * 8 / 50)
+    assert any("math_reasoning" in w and "min_capacity_ratio" in w for w in plan.warnings)
+
+
 def test_a_token_target_reports_what_a_short_category_lacks():
     plan = plan_mix(totals(general=10_000, math_reasoning=100, code=10_000, multilingual=10_000),
                     MixTargets(LLAMA3, REPEATS, target_tokens=4000))

@@ -58,6 +58,7 @@ def mix_targets(config: MixConfig) -> MixTargets:
         max_topic_share=config.max_topic_share,
         topic_capped_categories=tuple(config.topic_capped_categories),
         unknown_topic=config.rules.unknown_topic,
+        min_capacity_ratio=config.min_capacity_ratio,
     )
 
 

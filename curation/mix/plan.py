@@ -57,6 +57,7 @@ class MixTargets:
     max_topic_share: float = 1.0
     topic_capped_categories: tuple[str, ...] = ()
     unknown_topic: str = "unknown"
+    min_capacity_ratio: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -225,9 +226,22 @@ def plan_mix(totals: Mapping[Cell, CellTotal], targets: MixTargets) -> MixPlan:
     usable_by_category = {c: sum(usable[(c, t)] for t in topics) for c, topics in by_category.items()}
     shares = {c: float(s) for c, s in targets.proportions.items() if s > 0}
     empty = [c for c in shares if usable_by_category.get(c, 0) == 0]
-    present = [c for c in shares if c not in empty]
     for category in empty:
         warnings.append(f"{category}: target share {shares[category]:g} unreachable, no tokens")
+    # A category that could carry only a sliver of the mix the others could (a stray page the
+    # domain classifier called math) would shrink the whole mix to its size: it is reported as
+    # unreachable instead, like an empty one.
+    capacity = {c: usable_by_category[c] * float(targets.max_repeats.get(c, 1.0)) / shares[c]
+                for c in shares if c not in empty}
+    largest = max(capacity.values(), default=0.0)
+    for category, size in sorted(capacity.items()):
+        if size < targets.min_capacity_ratio * largest:
+            empty.append(category)
+            warnings.append(
+                f"{category}: target share {shares[category]:g} unreachable, its "
+                f"{usable_by_category[category]} tokens could carry {size / largest:.2%} of the mix "
+                f"the other categories could (under min_capacity_ratio {targets.min_capacity_ratio:g})")
+    present = [c for c in shares if c not in empty]
 
     budgets, limited_by = _category_budgets(shares, present, usable_by_category, targets)
     for category in present:
