@@ -43,26 +43,25 @@ from tests.conftest import evaldata_path
 _OPTIONS = {"include_comments": False, "include_tables": True, "include_formatting": False}
 
 
-def _ours(raw: bytes) -> str:
-    html = decode_body(raw, None)[0]
-    text, engine, _ = extract(html, "", "fast", True, _FALLBACK_BELOW[0])
-    _ENGINE_USED.append(engine)
-    return text
+def extractors(fallback_below: int, engines_used: list[str]
+               ) -> dict[str, Callable[[bytes], str | None]]:
+    """The contenders; `ours` appends the engine that produced each page's text to `engines_used`."""
 
+    def ours(raw: bytes) -> str:
+        text, engine, _ = extract(decode_body(raw, None)[0], "", "fast", True, fallback_below)
+        engines_used.append(engine)
+        return text
 
-_ENGINE_USED: list[str] = []
-_FALLBACK_BELOW = [ExtractConfig().fallback_below_chars]
-
-EXTRACTORS: dict[str, Callable[[bytes], str | None]] = {
-    "ours": _ours,
-    "ours_no_fallback": lambda raw: extract_main_text(decode_body(raw, None)[0]).text,
-    "trafilatura_default": lambda raw: trafilatura.extract(raw, **_OPTIONS),
-    "trafilatura_precision": lambda raw: trafilatura.extract(raw, favor_precision=True, **_OPTIONS),
-    "trafilatura_fast": lambda raw: trafilatura.extract(raw, fast=True, **_OPTIONS),
-    "resiliparse": lambda raw: extract_plain_text(
-        bytes_to_str(raw, detect_encoding(raw)), main_content=True
-    ),
-}
+    return {
+        "ours": ours,
+        "ours_no_fallback": lambda raw: extract_main_text(decode_body(raw, None)[0]).text,
+        "trafilatura_default": lambda raw: trafilatura.extract(raw, **_OPTIONS),
+        "trafilatura_precision": lambda raw: trafilatura.extract(raw, favor_precision=True, **_OPTIONS),
+        "trafilatura_fast": lambda raw: trafilatura.extract(raw, fast=True, **_OPTIONS),
+        "resiliparse": lambda raw: extract_plain_text(
+            bytes_to_str(raw, detect_encoding(raw)), main_content=True
+        ),
+    }
 
 
 @dataclass
@@ -101,10 +100,11 @@ def load_pages(limit: int | None) -> list[tuple[str, dict, bytes]]:
     return pages
 
 
-def evaluate(pages: list[tuple[str, dict, bytes]]) -> dict[str, Score]:
-    scores = {name: Score() for name in EXTRACTORS}
+def evaluate(pages: list[tuple[str, dict, bytes]],
+             contenders: dict[str, Callable[[bytes], str | None]]) -> dict[str, Score]:
+    scores = {name: Score() for name in contenders}
     for _, entry, raw in pages:
-        for name, extractor in EXTRACTORS.items():
+        for name, extractor in contenders.items():
             score = scores[name]
             started = time.process_time()
             try:
@@ -125,20 +125,21 @@ def evaluate(pages: list[tuple[str, dict, bytes]]) -> dict[str, Score]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--pages", type=int, default=None, help="first N pages (default: all)")
-    parser.add_argument("--fallback-below", type=int, default=_FALLBACK_BELOW[0],
+    parser.add_argument("--fallback-below", type=int,
+                        default=ExtractConfig().fallback_below_chars,
                         help="ours: trafilatura below this many characters (the config default)")
     args = parser.parse_args()
-    _FALLBACK_BELOW[0] = args.fallback_below
     pages = load_pages(args.pages)
-    scores = evaluate(pages)
+    engines_used: list[str] = []
+    scores = evaluate(pages, extractors(args.fallback_below, engines_used))
     baseline = scores["trafilatura_default"].seconds
     print(f"{len(pages)} pages of trafilatura_eval; speed is CPU time on one core")
     print("| extractor | precision | recall | F1 | docs/s | vs trafilatura default | errors |")
     print("|---|---|---|---|---|---|---|")
     for name, score in scores.items():
         print(score.row(name, baseline))
-    fallback = _ENGINE_USED.count("trafilatura_fallback")
-    used = len(_ENGINE_USED)
+    fallback = engines_used.count("trafilatura_fallback")
+    used = len(engines_used)
     print(f"ours (fallback below {args.fallback_below} chars): trafilatura fallback on "
           f"{fallback} of {used} pages ({fallback / max(1, used):.1%})")
 

@@ -1,23 +1,27 @@
-"""Our main-content extractor: lexbor's DOM (through resiliparse), CSS-selected content, C-speed text.
+"""Our main-content extractor: lexbor's DOM (selectolax), CSS-selected content, C-speed text.
 
 Llama 3 (section 3.1.1) "built a custom parser that extracts high-quality diverse text" and kept
 math and code. trafilatura (Barbaresi 2021) sets the quality bar but walks every node in Python;
 resiliparse (Bevendorff et al. 2018) renders text in C++ but keeps boilerplate. We take the
 strategy of trafilatura and Readability and run it as a handful of C-level passes:
 
-1. Parse once with lexbor and restore formulas to LaTeX (`math.py`).
+1. Parse with lexbor (selectolax) and restore formulas to LaTeX (`math.py`).
 2. Choose the main container with CSS candidates tried from most to least specific
    (`selectors.MAIN_CONTENT_CANDIDATES`); among a candidate's matches the one with most text wins,
-   and it must hold `min_candidate_chars` of text, else the next candidate is tried, else `<body>`.
+   and it must hold `min_candidate_chars` of text and `min_container_share` of the page's
+   paragraph text, else the next candidate is tried, else `<body>`.
 3. Inside it, detach boilerplate (`selectors.boilerplate_selectors`) and link-dense blocks: a list,
-   table or block whose link text is at least `max_link_density` of its text is navigation.
-4. Render the container with resiliparse's formatting-preserving plain text (lists without
-   bullets, no alt texts except the math we restored, tables as tab-separated cells, `pre` kept).
-5. Clean lines (`text_cleanup.py`): markdown markers removed, whitespace normalised.
+   table or block whose link text is at least `max_link_density` of its text is navigation;
+   neither removal touches a node holding `max_boilerplate_share` of the container's text.
+4. Serialise the container and render it with resiliparse's formatting-preserving plain text
+   (lists without bullets, no alt texts except the math we restored, tables as tab-separated
+   cells, `pre` kept).
+5. Clean lines (`text_cleanup.py`): markdown markers removed, whitespace normalised, short lines
+   before the first and after the last body line trimmed.
 
-Title and line breaks, decided: the `<title>` is not prepended (it usually repeats the site name
-and the `<h1>` inside the content already carries the headline); every block element starts a new
-line and paragraphs are separated by one newline, not a blank line, as trafilatura's txt output.
+Title and line breaks, decided: the `<title>` is not prepended (it usually repeats the site name);
+the article's `<h1>` is, when the chosen container does not hold it; every block element starts a
+new line and paragraphs are separated by one newline, not a blank line, as trafilatura's txt output.
 """
 
 from __future__ import annotations
@@ -166,31 +170,6 @@ def _remove_with_heading(node: LexborNode) -> None:
     node.remove()
     if previous is not None and previous.tag in _HEADINGS:
         previous.remove()
-
-
-_PARAGRAPHS = "p,pre,td,blockquote,h1,h2,h3,h4,li,dd"
-
-
-def score_containers(body: LexborNode) -> dict[int, tuple[float, LexborNode]]:
-    """Readability's content score: each paragraph of 25+ characters scores 1 + its commas +
-    one point per 100 characters (at most 3), credited in full to its parent, half to its
-    grandparent and a third to the next ancestor."""
-    scores: dict[int, tuple[float, LexborNode]] = {}
-    for paragraph in body.css(_PARAGRAPHS):
-        text = paragraph.text()
-        length = len(text.strip())
-        if length < 25:
-            continue
-        score = 1 + text.count(",") + text.count("\uff0c") + min(length // 100, 3)
-        ancestor = paragraph.parent
-        for divisor in (1, 2, 3):
-            if ancestor is None or ancestor.tag in ("body", "html"):
-                break
-            key = ancestor.mem_id
-            previous = scores.get(key)
-            scores[key] = ((previous[0] if previous else 0.0) + score / divisor, ancestor)
-            ancestor = ancestor.parent
-    return scores
 
 
 def _remove_orphan_headings(root: LexborNode) -> None:
