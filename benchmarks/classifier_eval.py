@@ -180,8 +180,8 @@ def speed(heldout: list[Document], quality_ft: object, transformer: object, n: i
         ("fastText quality", lambda: fasttext_student.predict_probs(quality_ft, texts)),
         ("fastText domain", lambda: fasttext_student.predict_probs(
             fasttext_student.load(resolve("bundled", "domain")), texts)),
-        ("transformer head (MiniLM, 256 tokens)",
-         lambda: transformer.predict_probs(texts)),  # type: ignore[attr-defined]
+        (f"transformer head (MiniLM, {transformer.max_tokens_label()})",  # type: ignore[attr-defined]
+         lambda: transformer.predict_probs(texts, batch_size=1)),  # type: ignore[attr-defined]
     ):
         started = time.perf_counter()
         fn()
@@ -225,6 +225,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/classifiers/corpus.jsonl"))
     parser.add_argument("--teacher-labels", type=Path, default=Path("/tmp/classifiers/labels.jsonl"))
     parser.add_argument("--speed-docs", type=int, default=300)
+    parser.add_argument("--transformer", default="bundled",
+                        help="transformer student to evaluate (default: the bundled head)")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     from classifiers.transformer_student import TransformerClassifier
@@ -232,7 +234,7 @@ def main() -> None:
     docs = load_corpus(args.corpus)
     heldout = [d for d in docs if d.metadata["split"] == "heldout"]
     quality_ft = fasttext_student.load(resolve("bundled", "quality_en"))
-    transformer = TransformerClassifier(resolve("bundled", "quality_transformer"))
+    transformer = TransformerClassifier(resolve(args.transformer, "quality_transformer"))
     sections = [
         ("Students on held-out weak labels", students_table(heldout, quality_ft, transformer)),
         ("Teacher (SmolLM2-135M-Instruct)", teacher_tables(args.teacher_labels,

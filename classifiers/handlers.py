@@ -157,13 +157,17 @@ class TransformerQualityHandler(_DocumentHandler):
 
     name = "quality_transformer"
 
-    def __init__(self, path: str, batch_size: int, languages: tuple[str, ...] = ()) -> None:
+    def __init__(self, path: str, batch_size: int, languages: tuple[str, ...] = (),
+                 torch_threads: int = 1) -> None:
         super().__init__(batch_size, languages)
         self._path = path
+        self._threads = torch_threads
 
     def load_model(self) -> Any:
-        from classifiers.transformer_student import TransformerClassifier
+        from classifiers.transformer_student import TransformerClassifier, set_torch_threads
 
+        if self._threads:
+            set_torch_threads(self._threads)
         return TransformerClassifier(resolve(self._path, "quality_transformer"))
 
     def score(self, model: Any, docs: Sequence[Document]) -> list[Fields]:
@@ -186,5 +190,5 @@ def handlers_for(config: ClassifyConfig) -> list[_DocumentHandler]:
         handlers.append(FastTextTopicHandler(config.topic_model, config.batch_size, langs))
     if config.quality_transformer:
         handlers.append(TransformerQualityHandler(config.quality_transformer, config.batch_size,
-                                                  langs))
+                                                  langs, config.torch_threads))
     return handlers

@@ -411,7 +411,10 @@ class ClassifyConfig(_Strict):
     The domain, topic and transformer students score only documents whose `lang` is in
     `model_languages` (empty: every language): the bundled ones learned from English text and
     give confident nonsense on other scripts (a Chinese page came out `domain_math` 1.0), and an
-    unscored document falls to the mix's language rule instead."""
+    unscored document falls to the mix's language rule instead.
+    `torch_threads` is the intra-op thread count of the transformer student in each worker (0:
+    torch's default, one per core). One thread per worker scores 24% more documents per CPU
+    second than two (benchmarks/README.md), and Beam already runs one worker per core."""
 
     enabled: bool = True
     model_languages: tuple[str, ...] = ("en",)
@@ -423,6 +426,7 @@ class ClassifyConfig(_Strict):
     min_quality_fasttext: Probability = 0.0
     min_quality_transformer: Probability = 0.0
     batch_size: int = Field(default=64, ge=1)
+    torch_threads: int = Field(default=1, ge=0)
 
     @model_validator(mode="after")
     def _fallback_has_model(self) -> Self:

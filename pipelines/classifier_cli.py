@@ -64,6 +64,9 @@ def add_parsers(commands: Any) -> None:
                                   "folder; a RoBERTa one (distilroberta-base) is fine-tuned")
     transformer.add_argument("--max-tokens", type=int, default=256)
     transformer.add_argument("--epochs", type=int, default=1, help="RoBERTa fine-tuning epochs")
+    transformer.add_argument("--precision", choices=("fp32", "int8"), default="fp32",
+                             help="encoder precision the head is trained on and served with "
+                                  "(int8: dynamically quantized linear layers, ~1.8x faster on CPU)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -125,10 +128,14 @@ def _train(args: argparse.Namespace) -> int:
             return 1
         kind = "fasttext" + ("" if args.no_quantize else " (quantized)")
     else:
-        from classifiers.transformer_student import train_student
+        from classifiers.transformer_student import StudentError, train_student
 
-        kind = train_student(args.base, texts, labels, args.output, max_tokens=args.max_tokens,
-                             epochs=args.epochs, seed=args.seed)
+        try:
+            kind = train_student(args.base, texts, labels, args.output, max_tokens=args.max_tokens,
+                                 epochs=args.epochs, seed=args.seed, precision=args.precision)
+        except StudentError as exc:
+            print(f"curate: {exc}", file=sys.stderr)
+            return 2
     print(f"train {kind}: {len(texts)} examples ({describe(labels)}) -> {args.output}, "
           f"{time.monotonic() - started:.1f}s", file=sys.stderr)
     return 0

