@@ -11,8 +11,9 @@ Steps (each is a `curate` command a user can run alone; they are printed as they
    trained on it (the bundled students learn from the weak labels, because this teacher's labels
    are nearly constant; see the model cards);
 4. `curate train fasttext` for quality (weak.reference), domain (weak.domain), topic (weak.topic);
-5. `curate train transformer --precision int8` for quality (weak.reference) on the MiniLM encoder
-   with int8 linear layers (benchmarks/README.md: 1.7x the documents per CPU second of fp32).
+5. `curate train transformer --precision int8 --max-tokens 128` for quality (weak.reference) on
+   the MiniLM encoder with int8 linear layers, reading the first 128 tokens (3x the documents per
+   CPU second of fp32 at 256 tokens; the trade-off table is in its model card).
 Training is single-threaded and seeded, so the fastText models come out the same on a rerun.
 Each command runs in its own process, as a user would run it: fastText trainings run one after
 another in one process hit "Encountered NaN" on the third model (fasttext-numpy2-wheel 0.9.2),
@@ -49,7 +50,7 @@ def commands(work: Path, teacher_sample: int) -> list[list[str]]:
          "--output", models["topic"]],
         ["train", "transformer", "--labels", labels, "--field", "weak.reference", "--split", "train",
          "--max-examples", str(TRANSFORMER_EXAMPLES), "--precision", "int8",
-         "--output", models["quality_transformer"]],
+         "--max-tokens", "128", "--output", models["quality_transformer"]],
     ]
 
 

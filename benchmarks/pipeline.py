@@ -48,7 +48,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATATROVE = Path("/tmp/dtvenv/bin/python")
 RUNS_DIR = corpus.DEFAULT_ROOT / "runs"
 # Stages whose cost is the work itself, not the machinery around it.
-WORK_STAGES = ("extract", "langid")
+WORK_STAGES = ("extract", "langid", "classify")
 # Our stage -> datatrove's steps doing the same job (parts of the step names in its stats.json);
 # its MinHash is timed by the wall time of its four executor runs (see datatrove_pipeline.py).
 DATATROVE_STEPS = {
@@ -235,7 +235,18 @@ def stage_loop(folder: Path) -> dict[str, Any]:
     results = _timed("line_dedup", costs, len(docs),
                      LineDedup(config.stages.line_dedup).run_in_memory(docs))
     docs = [r for r in results if isinstance(r, Document)]
-    docs = per_doc([*post_dedup_stages(config), TokenizeStage(config.stages.mix)], docs)
+    docs = per_doc(post_dedup_stages(config), docs)
+    if config.stages.classify.enabled:
+        from pipelines.classify import classify_in_memory
+
+        classify_config = config.stages.classify
+        if classify_config.torch_threads:
+            from classifiers.transformer_student import set_torch_threads
+
+            set_torch_threads(classify_config.torch_threads)
+        results = _timed("classify", costs, len(docs), classify_in_memory(docs, classify_config))
+        docs = [r for r in results if isinstance(r, Document)]
+    docs = per_doc([TokenizeStage(config.stages.mix)], docs)
     truth = corpus.load_truth(folder)
     return {"costs": costs, "truth": loop_truth(truth, before_url, after_url, before_near,
                                                 after_near)}
@@ -365,7 +376,7 @@ def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None
     for r in ours:
         share_work = work * scale / r["cpu_s"]
         share_loop = loop_total * scale / r["cpu_s"]
-        print(f"ours {r['workers']}w: extraction + langid are {share_work:.0%} of the run's CPU "
+        print(f"ours {r['workers']}w: extraction, langid and classify are {share_work:.0%} of the run's CPU "
               f"seconds, all stage work {share_loop:.0%}; outside extraction and classification "
               f"(Beam overhead and the other stages): {1 - share_work:.0%}; Beam alone: "
               f"{1 - share_loop:.0%}")

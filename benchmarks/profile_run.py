@@ -28,7 +28,7 @@ from pathlib import Path
 from benchmarks import corpus
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-_OURS = re.compile(r"\((?:[^()]*/)?(curation/[a-z_]+|pipelines/[a-z_]+)[/.]")
+_OURS = re.compile(r"\((?:[^()]*/)?(curation/[a-z_]+|pipelines/[a-z_]+|classifiers/[a-z_]+)[/.]")
 _FRAME = re.compile(r"^(.*) \((.*):\d+\)$")
 
 

@@ -78,12 +78,61 @@ def test_deeply_nested_html_is_dropped_before_parsing(stage):
         ("<p>x" * 50_000, False),  # implicitly closed paragraphs do not nest
         ("<div></div>" * 50_000, False),
         ("<span><br/></span>" * 50_000, False),
+        ("<DIV class='a/'>" * 2001, True),  # case and a slash inside an attribute
+        ("<div/>" * 50_000, False),  # self-closing
+        ("</div>" * 10_000 + "<div>" * 1999, False),  # stray closing tags do not go below 0
+        ("<svg>" + "<g>" * 2001, True),
+        ("<paragraph>" * 2001, True),  # a name that starts like `p` is not `p`
+        ("<td>" * 50_000 + "<br>" * 10_000, False),
     ],
 )
 def test_nesting_guard(html, too_deep):
     from curation.extract.guards import exceeds_nesting
 
     assert exceeds_nesting(html, 2000) is too_deep
+
+
+def _nesting_by_loop(html: str, max_depth: int) -> bool:
+    """The tag-by-tag loop the vectorised guard replaced: its reference."""
+    from curation.extract.guards import NOT_NESTING
+
+    depth = 0
+    for closing, name, self_closing in re.findall(
+            r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})[^<>]*?(/?)>", html):
+        if self_closing or name.lower() in NOT_NESTING:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > max_depth:
+            return True
+    return False
+
+
+def test_nesting_guard_equals_the_tag_loop_on_random_tag_soup():
+    import random
+
+    from curation.extract.guards import exceeds_nesting
+
+    rng = random.Random(7)
+    pieces = ["<div>", "</div>", "<p>", "</p>", "<br/>", "<span class='x'>", "</span>", "<LI>",
+              "<td/>", "</ul>", "<ul>", "text", "<a href='/x/'>", "</a>", "<img src=x>", "< div>",
+              "<svg><path d='M0'/></svg>", "<div", ">", "<!-- c -->", "<sectionx>"]
+    for _ in range(300):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9000)))
+        for limit in (5, 50, 2000):
+            assert exceeds_nesting(html, limit) is _nesting_by_loop(html, limit), html[:200]
+
+
+def test_nesting_guard_equals_the_tag_loop_on_real_pages():
+    from curation.extract.guards import exceeds_nesting
+
+    folder = evaldata_path("trafilatura_eval")
+    pages = sorted(folder.glob("html/*"))[:300] if folder.is_dir() else []
+    if not pages:
+        pytest.skip("no trafilatura_eval pages")
+    for page in pages:
+        html = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
+        for limit in (10, 20, 40):
+            assert exceeds_nesting(html, limit) is _nesting_by_loop(html, limit), page.name
 
 
 def test_known_snippets_of_real_pages_survive_extraction(stage):
