@@ -154,7 +154,9 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 class TransformerClassifier:
     """A trained transformer student of either kind, loaded from its saved path."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], precision: str | None = None) -> None:
+        """`precision` overrides the head's own (benchmarks/transformer_options.py measures what
+        that does to the scores); leave it None to serve the head as it was trained."""
         location = Path(path)
         self.path = location
         if location.is_dir():
@@ -165,7 +167,8 @@ class TransformerClassifier:
                 self.labels = [str(x) for x in head["labels"]]
                 encoder, max_tokens = str(head["encoder"]), int(head["max_tokens"])
                 # heads saved before `precision` existed were trained on the fp32 encoder
-                precision = str(head["precision"]) if "precision" in head.files else "fp32"
+                trained = str(head["precision"]) if "precision" in head.files else "fp32"
+            precision = precision or trained
             self._encoder = Encoder(encoder, max_tokens, precision)
             self.precision = precision
             self.kind = "head"
