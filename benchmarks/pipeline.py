@@ -13,7 +13,9 @@
    document at a time, the corpus stages through their in-memory references (which the Beam
    transforms are tested equal to). This gives each stage's own docs/s on one core and the share
    of the Beam run's time spent outside extraction and classification (langid): Beam overhead.
-   Per-stage figures are intensive, so for N above `--loop-docs` the loop runs on the corpus of
+   The heuristics stage is also timed with each rule family alone (Gopher repetition, Gopher
+   quality, C4, FineWeb), for the ratios to datatrove's separate steps. Per-stage figures are
+   intensive, so for N above `--loop-docs` the loop runs on the corpus of
    that size with the same seed. The loop also checks the corpus's ground truth (recrawls: the
    newest fetch kept; exact and near copies: one per family survives minhash_dedup).
 4. When a datatrove venv is given (default /tmp/dtvenv, skipped if missing) runs
@@ -40,9 +42,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks import corpus
+
+if TYPE_CHECKING:
+    from curation.config import HeuristicsConfig
+    from curation.heuristics.stage import HeuristicsStage
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATATROVE = Path("/tmp/dtvenv/bin/python")
@@ -57,7 +63,16 @@ DATATROVE_STEPS = {
     "extract": ("Trafilatura",),
     "langid": ("Language ID",),
     "heuristics": ("Gopher Repetition", "Gopher Quality", "C4 Quality", "FineWeb Quality"),
+    "heuristics, gopher_repetition alone": ("Gopher Repetition",),
+    "heuristics, gopher_quality alone": ("Gopher Quality",),
+    "heuristics, c4 alone": ("C4 Quality",),
+    "heuristics, fineweb alone": ("FineWeb Quality",),
 }
+# The rule families of our heuristics stage that datatrove has as separate steps; each is timed
+# alone (the others, dirty words and token KL off) on the documents the whole stage saw, so each
+# row pays our word split once, as each datatrove step pays its own tokenizer.
+HEURISTIC_FAMILIES = ("gopher_repetition", "gopher_quality", "c4", "fineweb")
+HEURISTIC_EXTRAS = ("dirty_words", "token_kl")
 DATATROVE_MINHASH_RUNS = ("minhash_1_signatures", "minhash_2_buckets", "minhash_3_clusters",
                           "minhash_4_filter")
 
@@ -235,7 +250,14 @@ def stage_loop(folder: Path) -> dict[str, Any]:
     results = _timed("line_dedup", costs, len(docs),
                      LineDedup(config.stages.line_dedup).run_in_memory(docs))
     docs = [r for r in results if isinstance(r, Document)]
+    heuristics_seen = list(docs)
     docs = per_doc(post_dedup_stages(config), docs)
+    for family in HEURISTIC_FAMILIES:
+        alone = heuristics_alone(config.stages.heuristics, family)
+        alone.setup()
+        _timed(f"heuristics, {family} alone", costs, len(heuristics_seen),
+               (run_stage(alone, d) for d in heuristics_seen))
+        alone.teardown()
     if config.stages.classify.enabled:
         from pipelines.classify import classify_in_memory
 
@@ -250,6 +272,17 @@ def stage_loop(folder: Path) -> dict[str, Any]:
     truth = corpus.load_truth(folder)
     return {"costs": costs, "truth": loop_truth(truth, before_url, after_url, before_near,
                                                 after_near)}
+
+
+def heuristics_alone(config: HeuristicsConfig, family: str) -> HeuristicsStage:
+    """The heuristics stage with one rule family on (`c4` is off by default, so on here) and
+    every other family, dirty words and token KL off."""
+    from curation.heuristics.stage import HeuristicsStage
+
+    update: dict[str, Any] = {}
+    for name in (*HEURISTIC_FAMILIES, *HEURISTIC_EXTRAS):
+        update[name] = getattr(config, name).model_copy(update={"enabled": name == family})
+    return HeuristicsStage(config.model_copy(update=update))
 
 
 def loop_truth(truth: dict[str, Any], before_url: set[str], after_url: set[str],
@@ -368,7 +401,7 @@ def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None
                 dt_rate = _rate(found[2], found[1])
                 dt_cells = f"| {found[0]} | {dt_rate:.1f} | {rate / dt_rate:.2f}x"
         print(f"| {stage} | {c['seen']:.0f} | {c['kept']:.0f} | {c['seconds']:.1f} | {rate:.1f} {dt_cells} |")
-    loop_total = sum(c["seconds"] for c in costs.values())
+    loop_total = sum(c["seconds"] for stage, c in costs.items() if not stage.endswith(" alone"))
     work = sum(costs[s]["seconds"] for s in WORK_STAGES if s in costs)
     scale = records / max(costs["read"]["seen"], 1)
     loop_rate = _rate(costs["read"]["seen"], loop_total)
