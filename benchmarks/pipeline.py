@@ -63,16 +63,24 @@ DATATROVE_STEPS = {
     "extract": ("Trafilatura",),
     "langid": ("Language ID",),
     "heuristics": ("Gopher Repetition", "Gopher Quality", "C4 Quality", "FineWeb Quality"),
-    "heuristics, gopher_repetition alone": ("Gopher Repetition",),
-    "heuristics, gopher_quality alone": ("Gopher Quality",),
-    "heuristics, c4 alone": ("C4 Quality",),
-    "heuristics, fineweb alone": ("FineWeb Quality",),
 }
-# The rule families of our heuristics stage that datatrove has as separate steps; each is timed
-# alone (the others, dirty words and token KL off) on the documents the whole stage saw, so each
-# row pays our word split once, as each datatrove step pays its own tokenizer.
-HEURISTIC_FAMILIES = ("gopher_repetition", "gopher_quality", "c4", "fineweb")
+# The rule families of our heuristics stage that datatrove has as separate steps (family -> its
+# step); each is timed alone (the others, dirty words and token KL off) on the documents the
+# whole stage saw, so each row pays our word split once, as each datatrove step pays its own
+# tokenizer.
+HEURISTIC_FAMILY_STEPS = {"gopher_repetition": "Gopher Repetition",
+                          "gopher_quality": "Gopher Quality", "c4": "C4 Quality",
+                          "fineweb": "FineWeb Quality"}
+HEURISTIC_FAMILIES = tuple(HEURISTIC_FAMILY_STEPS)
 HEURISTIC_EXTRAS = ("dirty_words", "token_kl")
+
+
+def alone_label(family: str) -> str:
+    """The per-stage row of the heuristics stage with only `family` on."""
+    return f"heuristics, {family} alone"
+
+
+DATATROVE_STEPS.update({alone_label(f): (step,) for f, step in HEURISTIC_FAMILY_STEPS.items()})
 DATATROVE_MINHASH_RUNS = ("minhash_1_signatures", "minhash_2_buckets", "minhash_3_clusters",
                           "minhash_4_filter")
 
@@ -228,12 +236,15 @@ def stage_loop(folder: Path) -> dict[str, Any]:
     costs["read"]["seen"] = len(records)
     docs = [r for r in records if isinstance(r, Document)]
 
+    def time_stage(label: str, stage: Any, docs: list[Document]) -> list[Document]:
+        stage.setup()
+        results = _timed(label, costs, len(docs), (run_stage(stage, d) for d in docs))
+        stage.teardown()
+        return [r for r in results if isinstance(r, Document)]
+
     def per_doc(stages: list[Any], docs: list[Document]) -> list[Document]:
         for stage in stages:
-            stage.setup()
-            results = _timed(stage.name, costs, len(docs), (run_stage(stage, d) for d in docs))
-            docs = [r for r in results if isinstance(r, Document)]
-            stage.teardown()
+            docs = time_stage(stage.name, stage, docs)
         return docs
 
     docs = per_doc(pre_dedup_stages(config), docs)
@@ -253,11 +264,8 @@ def stage_loop(folder: Path) -> dict[str, Any]:
     heuristics_seen = list(docs)
     docs = per_doc(post_dedup_stages(config), docs)
     for family in HEURISTIC_FAMILIES:
-        alone = heuristics_alone(config.stages.heuristics, family)
-        alone.setup()
-        _timed(f"heuristics, {family} alone", costs, len(heuristics_seen),
-               (run_stage(alone, d) for d in heuristics_seen))
-        alone.teardown()
+        time_stage(alone_label(family), heuristics_alone(config.stages.heuristics, family),
+                   heuristics_seen)
     if config.stages.classify.enabled:
         from pipelines.classify import classify_in_memory
 
@@ -401,7 +409,8 @@ def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None
                 dt_rate = _rate(found[2], found[1])
                 dt_cells = f"| {found[0]} | {dt_rate:.1f} | {rate / dt_rate:.2f}x"
         print(f"| {stage} | {c['seen']:.0f} | {c['kept']:.0f} | {c['seconds']:.1f} | {rate:.1f} {dt_cells} |")
-    loop_total = sum(c["seconds"] for stage, c in costs.items() if not stage.endswith(" alone"))
+    alone = {alone_label(f) for f in HEURISTIC_FAMILIES}
+    loop_total = sum(c["seconds"] for stage, c in costs.items() if stage not in alone)
     work = sum(costs[s]["seconds"] for s in WORK_STAGES if s in costs)
     scale = records / max(costs["read"]["seen"], 1)
     loop_rate = _rate(costs["read"]["seen"], loop_total)
