@@ -10,8 +10,12 @@ Steps (each is a `curate` command a user can run alone; they are printed as they
    teacher labels, used by benchmarks/classifier_eval.py to measure the teacher and the students
    trained on it (the bundled students learn from the weak labels, because this teacher's labels
    are nearly constant; see the model cards);
-4. `curate train fasttext` for quality (weak.reference), domain (weak.domain), topic (weak.topic);
-5. `curate train transformer --precision int8 --max-tokens 128` for quality (weak.reference) on
+4. the real pages of benchmarks/page_corpus.py (Debian documentation packages fetched with apt,
+   trafilatura's news pages, the WARC captures, NLTK corpora; 70/30 by a hash of the page) and
+   their weak labels from page structure and URL sections (`curate label --teacher none`);
+5. `curate train fasttext` for quality (weak.reference, step 1's corpus), domain and topic
+   (weak.domain, weak.topic, step 4's pages);
+6. `curate train transformer --precision int8 --max-tokens 128` for quality (weak.reference) on
    the MiniLM encoder with int8 linear layers, reading the first 128 tokens (3x the documents per
    CPU second of fp32 at 256 tokens; the trade-off table is in its model card).
 Training is single-threaded and seeded, so the fastText models come out the same on a rerun.
@@ -28,15 +32,31 @@ import sys
 from pathlib import Path
 
 from benchmarks.classifier_corpus import build as build_corpus
+from benchmarks.page_corpus import build as build_pages
 from classifiers.bundled import MODELS_DIR, ROLES
 
 TRANSFORMER_EXAMPLES = 600
+# Chosen on a tune fifth of the pages' train half (never the held-out half): the domain view,
+# math pages shown twice (they are the rarest class) and 50 epochs gave the best balance of code
+# and math precision and recall there (benchmarks/README.md, "Domain and topic students").
+DOMAIN_REPEATS = {"math_reasoning": 2}
+DOMAIN_EPOCHS = 50
+# No topic keeps more than this many training pages (documentation pages would otherwise make
+# most of them computing_technology), and a learning rate of 1.0: on the same tune fifth, 19
+# classes at fastText's 0.1 left agriculture, science and mathematics at 0 of 24, 20 and 23
+# (macro accuracy 0.19); 0.5 gave 0.36 and 1.0 gave 0.46.
+TOPIC_MAX_PER_LABEL = 150
+TOPIC_EPOCHS = 25
+TOPIC_LR = 1.0
 
 
 def commands(work: Path, teacher_sample: int) -> list[list[str]]:
     corpus, labels = str(work / "corpus.jsonl"), str(work / "labels.jsonl")
+    pages, page_labels = str(work / "pages.jsonl"), str(work / "page_labels.jsonl")
     models = {role: str(MODELS_DIR / name) for role, name in ROLES.items()}
-    steps = [["label", "--input", corpus, "--output", labels, "--teacher", "none", "--min-chars", "1"]]
+    steps = [["label", "--input", corpus, "--output", labels, "--teacher", "none", "--min-chars", "1"],
+             ["label", "--input", pages, "--output", page_labels, "--teacher", "none",
+              "--min-chars", "1"]]
     if teacher_sample:
         steps.append(["label", "--input", corpus, "--output", labels, "--sample", str(teacher_sample),
                       "--max-chars", "800"])
@@ -44,9 +64,13 @@ def commands(work: Path, teacher_sample: int) -> list[list[str]]:
         *steps,
         ["train", "fasttext", "--labels", labels, "--field", "weak.reference", "--split", "train",
          "--output", models["quality_en"]],
-        ["train", "fasttext", "--labels", labels, "--field", "weak.domain", "--split", "train",
+        ["train", "fasttext", "--labels", page_labels, "--field", "weak.domain", "--split", "train",
+         "--view", "domain", "--epoch", str(DOMAIN_EPOCHS),
+         *(f"--repeat={label}={n}" for label, n in DOMAIN_REPEATS.items()),
          "--output", models["domain"]],
-        ["train", "fasttext", "--labels", labels, "--field", "weak.topic", "--split", "train",
+        ["train", "fasttext", "--labels", page_labels, "--field", "weak.topic", "--split", "train",
+         "--max-per-label", str(TOPIC_MAX_PER_LABEL), "--epoch", str(TOPIC_EPOCHS),
+         "--lr", str(TOPIC_LR),
          "--output", models["topic"]],
         ["train", "transformer", "--labels", labels, "--field", "weak.reference", "--split", "train",
          "--max-examples", str(TRANSFORMER_EXAMPLES), "--precision", "int8",
@@ -63,6 +87,8 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     corpus = build_corpus(args.work / "corpus.jsonl")
     print(f"corpus: {len(corpus)} documents in {args.work / 'corpus.jsonl'}", file=sys.stderr)
+    pages = build_pages(args.work / "pages.jsonl")
+    print(f"pages: {len(pages)} documents in {args.work / 'pages.jsonl'}", file=sys.stderr)
     for argv in commands(args.work, args.teacher_sample):
         print("$ curate " + " ".join(argv), file=sys.stderr)
         status = subprocess.run([sys.executable, "-m", "pipelines.cli", *argv], check=False).returncode

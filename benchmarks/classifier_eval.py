@@ -33,7 +33,8 @@ from benchmarks.classifier_corpus import load as load_corpus
 from benchmarks.real_pages import EVALDATA
 from classifiers import fasttext_student
 from classifiers.bundled import resolve
-from classifiers.labeling import read_labels, weak_labels
+from classifiers.labeling import read_labels
+from classifiers.text_views import domain_view
 from classifiers.train import training_pairs
 from curation.document import Document
 
@@ -91,15 +92,8 @@ def students_table(heldout: list[Document], quality_ft: object, transformer: obj
                                    fasttext_student.predict_probs(quality_ft, texts)))
     rows.append(classification_row("quality transformer head (weak.reference)", truth,
                                    transformer.predict_probs(texts)))  # type: ignore[attr-defined]
-    domain = fasttext_student.load(resolve("bundled", "domain"))
-    texts = [d.text or "" for d in heldout]
-    rows.append(classification_row("domain fastText (weak.domain)",
-                                   [weak_labels(d)["domain"] for d in heldout],
-                                   fasttext_student.predict_probs(domain, texts)))
-    topical = [d for d in heldout if "topic" in d.metadata]
-    topic = fasttext_student.load(resolve("bundled", "topic"))
-    rows.append(classification_row("topic fastText (weak.topic)", [d.metadata["topic"] for d in topical],
-                                   fasttext_student.predict_probs(topic, [d.text or "" for d in topical])))
+    # The domain and topic students learn from real pages (benchmarks/page_corpus.py) and are
+    # measured on that corpus's held-out half by benchmarks/domain_topic_eval.py.
     return rows
 
 
@@ -178,8 +172,8 @@ def speed(heldout: list[Document], quality_ft: object, transformer: object, n: i
     mean_chars = int(np.mean([len(t) for t in texts]))
     for name, fn in (
         ("fastText quality", lambda: fasttext_student.predict_probs(quality_ft, texts)),
-        ("fastText domain", lambda: fasttext_student.predict_probs(
-            fasttext_student.load(resolve("bundled", "domain")), texts)),
+        ("fastText domain (domain view)", lambda: fasttext_student.predict_probs(
+            fasttext_student.load(resolve("bundled", "domain")), [domain_view(t) for t in texts])),
         (f"transformer head (MiniLM, {transformer.max_tokens_label()})",  # type: ignore[attr-defined]
          lambda: transformer.predict_probs(texts, batch_size=1)),  # type: ignore[attr-defined]
     ):

@@ -11,6 +11,7 @@ and inference (`normalize`): lower case, one line, at most `MAX_CHARS` character
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 MAX_CHARS = 10_000
+NAN_ATTEMPTS = 4
 LABEL_PREFIX = "__label__"
 
 
@@ -32,26 +34,43 @@ def train(texts: Sequence[str], labels: Sequence[str], output: str | os.PathLike
           seed: int = 0) -> Any:
     """Train on (text, label) pairs and save to `output` (quantized when `quantize`); returns
     the model. One thread, so a training run gives the same model every time."""
-    import fasttext
-
     if len(texts) != len(labels) or not texts:
         raise ValueError("need the same, non-zero number of texts and labels")
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
         for text, label in zip(texts, labels, strict=True):
             f.write(f"{LABEL_PREFIX}{label} {normalize(text)}\n")
         train_path = f.name
+    params = {"epoch": epoch, "lr": lr, "wordNgrams": word_ngrams, "dim": dim,
+              "minCount": min_count, "bucket": bucket, "loss": "softmax", "thread": 1,
+              "seed": seed, "verbose": 0}
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
     try:
-        model = fasttext.train_supervised(
-            input=train_path, epoch=epoch, lr=lr, wordNgrams=word_ngrams, dim=dim,
-            minCount=min_count, bucket=bucket, loss="softmax", thread=1, seed=seed, verbose=0)
-        if quantize:
-            model.quantize(input=train_path, qnorm=True, retrain=False, cutoff=cutoff, thread=1,
-                           verbose=0)
+        for attempt in range(1, NAN_ATTEMPTS + 1):
+            # Each attempt in a fresh process: fasttext-numpy2-wheel 0.9.2 now and then reports
+            # "Encountered NaN" on a training that the same command, run again, finishes (seen
+            # here with the same data, seed and settings), and once a process has hit it, later
+            # trainings in it tend to fail too (the third of three models in one process did).
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                try:
+                    pool.apply(_train_file, (train_path, str(output), params, quantize, cutoff))
+                    break
+                except RuntimeError as exc:
+                    if "NaN" not in str(exc) or attempt == NAN_ATTEMPTS:
+                        raise
     finally:
         Path(train_path).unlink(missing_ok=True)
-    Path(output).parent.mkdir(parents=True, exist_ok=True)
-    model.save_model(str(output))
-    return model
+    return load(output)
+
+
+def _train_file(train_path: str, output: str, params: dict[str, Any], quantize: bool,
+                cutoff: int) -> None:
+    import fasttext
+
+    model = fasttext.train_supervised(input=train_path, **params)
+    if quantize:
+        model.quantize(input=train_path, qnorm=True, retrain=False, cutoff=cutoff, thread=1,
+                       verbose=0)
+    model.save_model(output)
 
 
 def load(path: str | os.PathLike[str]) -> Any:

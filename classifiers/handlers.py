@@ -22,6 +22,7 @@ from apache_beam.ml.inference.base import ModelHandler, PredictionResult
 
 from classifiers import fasttext_student
 from classifiers.bundled import resolve
+from classifiers.text_views import apply_view
 from curation.classify.decide import (
     domain_scores,
     in_model_languages,
@@ -119,15 +120,18 @@ class FastTextDomainHandler(_DocumentHandler):
 
     name = "domain"
 
-    def __init__(self, path: str, batch_size: int, languages: tuple[str, ...] = ()) -> None:
+    def __init__(self, path: str, batch_size: int, languages: tuple[str, ...] = (),
+                 view: str = "domain") -> None:
         super().__init__(batch_size, languages)
         self._path = path
+        self._view = view
 
     def load_model(self) -> Any:
         return fasttext_student.load(resolve(self._path, "domain"))
 
     def score(self, model: Any, docs: Sequence[Document]) -> list[Fields]:
-        probs = fasttext_student.predict_probs(model, [doc.text or "" for doc in docs])
+        texts = [apply_view(self._view, doc.text or "") for doc in docs]
+        probs = fasttext_student.predict_probs(model, texts)
         return [Fields(scores=domain_scores(p)) for p in probs]
 
 
@@ -185,7 +189,8 @@ def handlers_for(config: ClassifyConfig) -> list[_DocumentHandler]:
     if config.quality_models:
         handlers.append(FastTextQualityHandler(config))
     if config.domain_model:
-        handlers.append(FastTextDomainHandler(config.domain_model, config.batch_size, langs))
+        handlers.append(FastTextDomainHandler(config.domain_model, config.batch_size, langs,
+                                              config.domain_view))
     if config.topic_model:
         handlers.append(FastTextTopicHandler(config.topic_model, config.batch_size, langs))
     if config.quality_transformer:

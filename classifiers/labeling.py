@@ -78,7 +78,9 @@ def weak_labels(doc: Document) -> dict[str, Any]:
     """The rule and source labels of `classifiers/weak_labels.py` for `doc`."""
     text = doc.text or ""
     labels: dict[str, Any] = {
-        "domain": weak_domain(text),
+        # a page-structure label (benchmarks/page_corpus.py) beats the text rules; an empty one
+        # marks a page too ambiguous to label, which no student learns from
+        "domain": (doc.metadata["domain"] or None) if "domain" in doc.metadata else weak_domain(text),
         "code_line_fraction": round(code_line_fraction(text), 4),
         "math_density": round(math_density(text), 4),
     }
@@ -95,7 +97,7 @@ class LabelCache:
         self.path = Path(path)
         self.done: set[tuple[str, str, str]] = set()
         if self.path.is_file():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
+            for line in self.path.read_text(encoding="utf-8").split("\n"):
                 if line.strip():
                     row = json.loads(line)
                     self.done.add((row["id"], row["teacher"], row["prompt_version"]))
@@ -169,7 +171,7 @@ def label_all(docs: Iterable[Document], teacher: Teacher | None, cache: LabelCac
 
 
 def read_labels(path: str | Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").split("\n")
             if line.strip()]
 
 

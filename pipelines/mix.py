@@ -58,6 +58,7 @@ from curation.mix.sampling import (
 from curation.mix.tokens import describe_tokenizer
 from curation.stage import Drop, Dropped
 from pipelines.counters import StageCounters
+from pipelines.read import SOURCE_FIELD
 from pipelines.stage_transform import DROPPED, ApplyStage, StageResult
 from pipelines.write import (
     NumberFilledShards,
@@ -73,6 +74,7 @@ ANNEAL_STAGE = "mix_anneal"
 REPORT = "mix.json"
 _TALLY = "tally"
 
+UNNAMED_SOURCE = "input"  # documents read from plain patterns carry no source name
 logger = logging.getLogger(__name__)
 
 
@@ -144,12 +146,17 @@ class _WriteReportFn(beam.DoFn):
         self._subdir = subdir
         self._config = config
 
-    def process(self, tallies: list[tuple[Cell, tuple[int, int, int]]], plan: MixPlan) -> Iterator[str]:
+    def process(self, tallies: list[tuple[Cell, tuple[int, int, int]]], plan: MixPlan,
+                sources: list[tuple[tuple[str, str], tuple[int, int]]]) -> Iterator[str]:
+        by_source: dict[str, dict[str, dict[str, int]]] = {}
+        for (source, category), (docs, tokens) in sorted(sources):
+            by_source.setdefault(source, {})[category] = {"docs_written": docs, "tokens": tokens}
         report = {
             "tokenizer": {"name": self._config.tokenizer,
                           "source": describe_tokenizer(self._config.tokenizer)},
             "seed": self._config.seed,
             **plan.report(dict(tallies)),
+            "sources": by_source,
             "config": self._config.model_dump(mode="json"),
         }
         for warning in report["warnings"]:
@@ -227,15 +234,27 @@ class MixPrepared(beam.PTransform):
             | "AllShards" >> beam.combiners.ToList()
             | "WriteIndex" >> beam.ParDo(WriteShardIndexFn(self._output_dir, self._shard_dir))
         )
+        sources = (
+            selected.docs
+            | "SourceTokens" >> beam.Map(_source_tally)
+            | "SumSources" >> beam.CombinePerKey(_add_pairs)
+            | "AllSources" >> beam.combiners.ToList()
+        )
         report = (
             selected[_TALLY]
             | "SumTallies" >> beam.CombinePerKey(_add_pairs)
             | "AllTallies" >> beam.combiners.ToList()
             | "WriteReport" >> beam.ParDo(
                 _WriteReportFn(self._output_dir, self._report_dir, config),
-                plan=plan_side)
+                plan=plan_side, sources=pvalue.AsSingleton(sources))
         )
         return selected.docs, selected[DROPPED], index, report
+
+
+def _source_tally(doc: Any) -> tuple[tuple[str, str], tuple[int, int]]:
+    """((input source, category), (1 document, its tokens)) of one written document or copy."""
+    source = doc.metadata.get(SOURCE_FIELD) or UNNAMED_SOURCE
+    return (source, doc.metadata["category"]), (1, int(doc.scores[TOKENS]))
 
 
 def _keyed_row(doc: Any, plan: MixPlan, tokens_per_shard: int) -> tuple[tuple[str, int, int], dict]:

@@ -15,11 +15,14 @@ import apache_beam as beam
 import fsspec
 from apache_beam import pvalue
 
+from curation.config import SourceConfig
+from curation.document import Document
 from curation.readers import detect_format, read_path
 from pipelines.counters import StageCounters
 from pipelines.stage_transform import DROPPED, ERRORS, StageResult, route
 
 STAGE = "read"
+SOURCE_FIELD = "input_source"
 
 
 def expand_pattern(pattern: str) -> list[str]:
@@ -45,10 +48,14 @@ def _has_known_format(path: str) -> bool:
 
 
 class _ReadFileFn(beam.DoFn):
-    def __init__(self, fmt: str, max_record_bytes: int, text_head_chars: int) -> None:
+    def __init__(self, fmt: str, max_record_bytes: int, text_head_chars: int,
+                 source: str | None = None, category: str | None = None) -> None:
         self._fmt = fmt
         self._max_record_bytes = max_record_bytes
         self._text_head_chars = text_head_chars
+        self._tags = {SOURCE_FIELD: source} if source else {}
+        if category:
+            self._tags["category"] = category
         self._counters: StageCounters | None = None
 
     def setup(self) -> None:
@@ -60,28 +67,48 @@ class _ReadFileFn(beam.DoFn):
         counters.inc("files")
         for result in read_path(path, self._fmt, self._max_record_bytes):
             counters.seen()
+            if self._tags and isinstance(result, Document):
+                result = result.with_metadata(**self._tags)
             yield from route(STAGE, result, counters, self._text_head_chars)
 
 
 class ReadDocuments(beam.PTransform):
+    """Reads input patterns, or named `sources` (`input.sources`): each source's files are read
+    with its own format, and its documents are tagged with `metadata["input_source"]` and, when
+    the source fixes one, `metadata["category"]`. Plain patterns are read untagged."""
+
     def __init__(
-        self, patterns: Sequence[str], fmt: str = "auto", max_record_bytes: int = 10_000_000,
-        text_head_chars: int = 500,
+        self, patterns: Sequence[str] | Sequence[SourceConfig], fmt: str = "auto",
+        max_record_bytes: int = 10_000_000, text_head_chars: int = 500,
     ) -> None:
         super().__init__(label=STAGE)
-        self._patterns = list(patterns)
+        self._sources = [p if isinstance(p, SourceConfig) else None for p in patterns]
+        self._patterns = [p for p in patterns if isinstance(p, str)]
         self._fmt = fmt
         self._max_record_bytes = max_record_bytes
         self._text_head_chars = text_head_chars
 
     def expand(self, pbegin: pvalue.PBegin) -> StageResult:
+        sources = [s for s in self._sources if s is not None]
+        if not sources:
+            return self._read(pbegin, "", self._patterns, self._fmt, None, None)
+        results = [self._read(pbegin, f"_{s.name}", list(s.paths), s.format, s.name, s.category)
+                   for s in sources]
+        if len(results) == 1:
+            return results[0]
+        return StageResult(*(
+            tuple(getattr(r, part) for r in results) | f"All{part.title()}" >> beam.Flatten()
+            for part in ("kept", "dropped", "errors")))
+
+    def _read(self, pbegin: pvalue.PBegin, suffix: str, patterns: list[str], fmt: str,
+              source: str | None, category: str | None) -> StageResult:
         outputs = (
             pbegin
-            | "Patterns" >> beam.Create(self._patterns)
-            | "ExpandPatterns" >> beam.FlatMap(expand_pattern)
-            | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadRecords" >> beam.ParDo(
-                _ReadFileFn(self._fmt, self._max_record_bytes, self._text_head_chars)
+            | f"Patterns{suffix}" >> beam.Create(patterns)
+            | f"ExpandPatterns{suffix}" >> beam.FlatMap(expand_pattern)
+            | f"SpreadFiles{suffix}" >> beam.Reshuffle()
+            | f"ReadRecords{suffix}" >> beam.ParDo(
+                _ReadFileFn(fmt, self._max_record_bytes, self._text_head_chars, source, category)
             ).with_outputs(DROPPED, ERRORS, main="kept")
         )
         return StageResult(outputs.kept, outputs[DROPPED], outputs[ERRORS])

@@ -20,7 +20,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from curation.config import Config
+from curation.config import Config, SourceConfig
 from curation.report import REPORT_NAME, write_report
 from curation.sample_data import SAMPLE_DIR
 from pipelines.graph import build_pipeline, stage_order
@@ -51,15 +51,19 @@ class RunSummary:
     manifest: dict[str, Any]
 
 
-def resolve_inputs(config: Config) -> list[str]:
-    """The input patterns: configured ones, or the bundled sample. Local patterns must match."""
-    patterns = list(config.input.paths) or [str(SAMPLE_DIR)]
-    for pattern in patterns:
-        if "://" in pattern:
-            continue
-        if not expand_pattern(pattern):
-            raise InputError(f"no input files match {pattern!r}")
-    return patterns
+def resolve_inputs(config: Config) -> list[SourceConfig]:
+    """The input sources: `input.paths` (as the source `input`) and `input.sources`, or the
+    bundled sample. Local patterns must match."""
+    sources = list(config.input.resolved_sources(str(SAMPLE_DIR)))
+    for source in sources:
+        for pattern in source.paths:
+            if "://" not in pattern and not expand_pattern(pattern):
+                raise InputError(f"no input files match {pattern!r} (source {source.name})")
+    return sources
+
+
+def input_patterns(inputs: Sequence[str] | Sequence[SourceConfig]) -> list[str]:
+    return [p for item in inputs for p in (item.paths if isinstance(item, SourceConfig) else [item])]
 
 
 def beam_options(config: Config, extra_args: Sequence[str] = ()) -> PipelineOptions:
@@ -123,7 +127,8 @@ def _progress(config: Config, progress: bool) -> contextlib.AbstractContextManag
 
 
 def build_manifest(
-    config: Config, inputs: Sequence[str], output_dir: str, stats: dict[str, Any]
+    config: Config, inputs: Sequence[str] | Sequence[SourceConfig], output_dir: str,
+    stats: dict[str, Any]
 ) -> dict[str, Any]:
     index_path = join_path(output_dir, "shards", "index.json")
     shards: list[dict[str, Any]] = _read_json(index_path) if FileSystems.exists(index_path) else []
@@ -141,7 +146,8 @@ def build_manifest(
                "anneal": join_path(output_dir, "anneal", "mix.json")}
     mix = {name: _read_json(path) for name, path in reports.items() if FileSystems.exists(path)}
     return {
-        "inputs": list(inputs),
+        "inputs": input_patterns(inputs),
+        "sources": _sources(inputs, mix.get("mix", {})),
         "records_read": stats["stages"]["read"]["seen"],
         "docs_written": sum(c["docs"] for c in categories.values()),
         "text_bytes_written": sum(c["text_bytes"] for c in categories.values()),
@@ -152,6 +158,16 @@ def build_manifest(
         "config": config.model_dump(mode="json"),
         "provenance": provenance(),
     }
+
+
+def _sources(inputs: Sequence[str] | Sequence[SourceConfig], mix: dict[str, Any]
+             ) -> dict[str, Any]:
+    """Each source's paths, format and fixed category, with the tokens and documents it has
+    written per category (from mix.json's `sources`)."""
+    written = mix.get("sources", {})
+    return {item.name: {"paths": list(item.paths), "format": item.format,
+                        "category": item.category, "written": written.get(item.name, {})}
+            for item in inputs if isinstance(item, SourceConfig)}
 
 
 def _read_json(path: str) -> Any:

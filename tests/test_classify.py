@@ -32,6 +32,7 @@ from classifiers.labeling import (
 )
 from classifiers.prompts import TASKS, TOPICS, render, task_choices
 from classifiers.teacher import EndpointTeacher, TeacherError
+from classifiers.text_views import domain_view
 from classifiers.weak_labels import weak_domain
 from curation.classify.decide import decide, in_model_languages, quality_model_for
 from curation.config import ClassifyConfig, Config, ConfigError, with_overrides
@@ -386,7 +387,8 @@ def test_bundled_models_exist_with_cards_and_work():
         for heading in ("## Data", "## Labels", "## Metrics", "## License", "## Reproduce"):
             assert heading in text, f"{card.name} lacks {heading}"
     domain = fasttext_student.load(resolve("bundled", "domain"))
-    probs = fasttext_student.predict_probs(domain, [CODE_TEXT, MATH_TEXT, PROSE[2]])
+    texts = [domain_view(text) for text in (CODE_TEXT, MATH_TEXT, PROSE[2])]
+    probs = fasttext_student.predict_probs(domain, texts)
     assert [max(p, key=p.get) for p in probs] == ["code", "math_reasoning", "other"]
 
 

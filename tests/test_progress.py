@@ -17,7 +17,7 @@ from pipelines.progress import PROGRESS_DIR_ENV, ProgressMonitor, dataflow_conso
 from pipelines.run import run
 
 RUN_LIMIT_S = 600
-RECORDS_IN_SAMPLE = 172
+RECORDS_IN_SAMPLE = 230
 
 
 def test_record_is_a_no_op_without_a_progress_directory(tmp_path, monkeypatch):

@@ -4,7 +4,8 @@ Order: `dirty_words` (LDNOOBW counts in 28 languages, kept on every document; ru
 language), the `gopher_repetition` line modifier (Llama 3 applies duplicated n-gram coverage to
 lines: curation/heuristics/gopher_lines.py), `gopher_repetition` over the document (Gopher Table
 A1), `token_kl` (Llama 3's token-distribution KL, kept as `scores["token_kl"]`), `gopher_quality`,
-`c4` (off by default; it rewrites the text to the lines it keeps) and `fineweb`. The first rule
+`c4` (off by default; it rewrites the text to the lines it keeps) and `fineweb` (not on pages the
+weak code/math rules flag, `skip_on_code_and_math`: its line rules are prose rules). The first rule
 that fires drops the document with its own reason (`gopher_dup_line_frac`, `token_kl`,
 `c4_too_few_sentences`, `fineweb_list_ratio`, ...), the measured value as detail, and the spans
 of the text that made it fire as evidence (curation/heuristics/evidence.py).
@@ -26,6 +27,7 @@ import dataclasses
 from collections.abc import Mapping
 from functools import partial
 
+from classifiers.weak_labels import looks_like_code_or_math
 from curation.config import (
     C4Config,
     FineWebConfig,
@@ -127,7 +129,8 @@ class HeuristicsStage(Stage):
                 return with_evidence(cleaned, text, doc.lang, config)
             doc, text = cleaned, cleaned.text or ""
             tokens = split(text)
-        if config.fineweb.enabled:
+        if config.fineweb.enabled and not ("fineweb" in config.skip_on_code_and_math
+                                           and looks_like_code_or_math(text)):
             drop = fineweb_quality(text, rules.fineweb, tokens)
             if drop:
                 return with_evidence(drop, text, doc.lang, config)

@@ -6,7 +6,10 @@ categories that are over-represented on the web (e.g., arts and entertainment)".
 the shares, not the procedure; this module is ours, and every step is a pure function of the
 integer totals, so every worker that computes the plan computes the same one.
 
-1. Topic caps. Inside each capped category (general by default) no topic keeps more than
+1. Topic rates and caps. Inside each capped category, a topic listed in `topic_rates` keeps that
+   fraction of its tokens first (Llama 3's "downsample data categories that are over-represented
+   on the web (e.g., arts and entertainment)"; the paper gives no rate, so the default is ours,
+   in `MixConfig`). Then (general by default) no topic keeps more than
    `max_topic_share` of the category's tokens after capping. The cap level x is the largest with
    x <= share * (tokens of the unknown topic + sum over topics of min(tokens, x)): a water
    level, found by bisection on integers (the feasible levels form an interval from 0). Topics
@@ -56,6 +59,7 @@ class MixTargets:
     target_tokens: int | None = None
     max_topic_share: float = 1.0
     topic_capped_categories: tuple[str, ...] = ()
+    topic_rates: Mapping[str, float] = dataclasses.field(default_factory=dict)
     unknown_topic: str = "unknown"
     min_capacity_ratio: float = 0.0
 
@@ -96,6 +100,7 @@ class MixPlan:
     target_tokens: int | None
     limited_by: str | None
     warnings: tuple[str, ...]
+    topic_rates: Mapping[str, float] = dataclasses.field(default_factory=dict)
 
     @property
     def budget_tokens(self) -> int:
@@ -146,6 +151,8 @@ class MixPlan:
                 "repeats_used": round(tokens / plan.usable_tokens, 6) if plan.usable_tokens else 0.0,
                 "topics": {
                     topic: {
+                        "downsample_rate": self.topic_rates.get(topic, 1.0)
+                        if name in self.topic_caps else 1.0,
                         "available_docs": cell.docs,
                         "available_tokens": cell.tokens,
                         "usable_tokens": cell.usable_tokens,
@@ -164,11 +171,17 @@ class MixPlan:
             "achieved_tokens": achieved_total,
             "limited_by": self.limited_by,
             "categories": categories,
+            "topic_rates": dict(sorted(self.topic_rates.items())),
             "topic_caps": {name: {"level": cap.level, "reachable": cap.reachable,
                                   "capped_topics": list(cap.capped_topics)}
                            for name, cap in self.topic_caps.items()},
             "warnings": warnings,
         }
+
+
+def _rated(tokens: int, rate: float) -> int:
+    """The whole tokens a topic keeps at downsampling `rate` (floor: never more than the rate)."""
+    return tokens if rate >= 1.0 else math.floor(rate * tokens)
 
 
 def _share(part: int, whole: int) -> float:
@@ -211,17 +224,19 @@ def plan_mix(totals: Mapping[Cell, CellTotal], targets: MixTargets) -> MixPlan:
     usable: dict[Cell, int] = {}
     for category, topics in by_category.items():
         cap = TopicCap(None, True, ())
-        if category in targets.topic_capped_categories and topics:
-            cap = topic_cap_level({t: c.tokens for t, c in topics.items()},
-                                  targets.max_topic_share, targets.unknown_topic)
+        capped = category in targets.topic_capped_categories
+        rated = {t: _rated(c.tokens, targets.topic_rates.get(t, 1.0) if capped else 1.0)
+                 for t, c in topics.items()}
+        if capped and topics:
+            cap = topic_cap_level(rated, targets.max_topic_share, targets.unknown_topic)
             caps[category] = cap
             if not cap.reachable:
                 warnings.append(
                     f"{category}: no topic cap keeps every topic under {targets.max_topic_share:g} "
                     f"of the tokens ({len(topics)} topic(s)); topics are not capped")
-        for topic, total in topics.items():
+        for topic in topics:
             level = cap.level if topic != targets.unknown_topic else None
-            usable[(category, topic)] = total.tokens if level is None else min(total.tokens, level)
+            usable[(category, topic)] = rated[topic] if level is None else min(rated[topic], level)
 
     usable_by_category = {c: sum(usable[(c, t)] for t in topics) for c, topics in by_category.items()}
     shares = {c: float(s) for c, s in targets.proportions.items() if s > 0}
@@ -275,7 +290,9 @@ def plan_mix(totals: Mapping[Cell, CellTotal], targets: MixTargets) -> MixPlan:
                 targets.target_tokens is not None and category in shares
                 and budgets[category] < shares[category] * targets.target_tokens - 0.5),
         )
-    return MixPlan(cells, categories, caps, targets.target_tokens, limited_by, tuple(warnings))
+    rates = {t: float(r) for t, r in targets.topic_rates.items() if r < 1.0}
+    return MixPlan(cells, categories, caps, targets.target_tokens, limited_by, tuple(warnings),
+                   rates)
 
 
 def _category_budgets(

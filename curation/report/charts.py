@@ -80,5 +80,20 @@ def mix(achieved: Mapping[str, float], target: Mapping[str, float] | None, basis
     return to_fragment(figure, "chart-mix")
 
 
+def topic_mix(category: str, topics: Mapping[str, Mapping[str, float]], div_id: str) -> str | None:
+    """Tokens per topic of one category: before the topic rates (available), the plan's target
+    and what was written."""
+    if not topics:
+        return None
+    names = sorted(topics, key=lambda t: -float(topics[t].get("available_tokens") or 0))
+    figure = go.Figure()
+    for key, label in (("available_tokens", "before (available)"),
+                       ("planned_tokens", "target (planned)"), ("achieved_tokens", "achieved")):
+        figure.add_bar(name=label, x=names, y=[float(topics[t].get(key) or 0) for t in names])
+    figure.update_layout(**_LAYOUT, title=f"Mix: tokens per topic in {category}", barmode="group",
+                         yaxis_title="tokens")
+    return to_fragment(figure, div_id)
+
+
 _PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6",
             "#9D755D", "#BAB0AC")

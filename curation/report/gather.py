@@ -117,6 +117,13 @@ class ReportData:
                                           "achieved_tokens", "docs_written", "repeats_used")}
                 for n, c in categories.items()
             }
+            # per topic, before (available) and after (planned, achieved) the topic rates
+            flat["topics"] = {
+                n: {t: {k: v.get(k) for k in ("downsample_rate", "available_tokens",
+                                              "planned_tokens", "achieved_tokens")}
+                    for t, v in (c.get("topics") or {}).items()}
+                for n, c in categories.items() if c.get("topics")
+            }
             return flat
         return mix
 

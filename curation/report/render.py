@@ -184,6 +184,35 @@ def _kl_threshold(manifest: Mapping[str, Any]) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+def _topics_part(topics: Any) -> str:
+    """Per category with more than one topic: tokens per topic before and after downsampling."""
+    if not isinstance(topics, dict):
+        return ""
+    body = ""
+    for number, (category, cells) in enumerate(sorted(topics.items())):
+        if not isinstance(cells, dict) or len(cells) < 2:
+            continue
+        body += f"<h3>Topics in {html.escape(category)}</h3>"
+        body += _chart_or(charts.topic_mix(category, cells, f"chart-mix-topics-{number}"), "")
+        body += _table(("topic", "downsample rate", "tokens before", "target tokens",
+                        "achieved tokens"),
+                       [(t, c.get("downsample_rate", 1.0), c.get("available_tokens", 0),
+                         c.get("planned_tokens", 0), c.get("achieved_tokens", 0))
+                        for t, c in sorted(cells.items())])
+    return body
+
+
+def _sources_part(sources: Any) -> str:
+    """Tokens and documents written per input source and category."""
+    if not isinstance(sources, dict) or not sources:
+        return ""
+    rows = [(source, category, cell.get("docs_written", 0), cell.get("tokens", 0))
+            for source, categories in sorted(sources.items())
+            for category, cell in sorted(categories.items())]
+    return "<h3>Per input source</h3>" + _table(
+        ("source", "category", "documents written", "tokens written"), rows)
+
+
 def _mix_section(data: ReportData) -> str:
     mix = data.mix()
     categories = data.manifest.get("categories", {})
@@ -198,8 +227,10 @@ def _mix_section(data: ReportData) -> str:
         warnings = mix.get("warnings")
         if isinstance(warnings, list) and warnings:
             body += "<ul>" + "".join(f"<li>{html.escape(str(w))}</li>" for w in warnings) + "</ul>"
+        body += _topics_part(mix.get("topics"))
+        body += _sources_part(mix.get("sources"))
         extra = {k: v for k, v in mix.items()
-                 if k not in ("achieved", "target", "basis", "warnings")}
+                 if k not in ("achieved", "target", "basis", "warnings", "topics", "sources")}
         if extra:
             body += ("<details><summary>everything else the mix stage recorded</summary><pre>"
                      + html.escape(json.dumps(extra, indent=1, ensure_ascii=False)) + "</pre></details>")

@@ -1,0 +1,121 @@
+"""The bundled domain and topic students on real pages they never saw, table-driven.
+
+Domain: each page is extracted by our extractor, scored by the classify stage's own handler
+(`FastTextDomainHandler`, domain view) and given its mix category by the mix's rules, so a case
+checks the whole decision a run makes. The code and math pages come from Debian packages the
+students were never trained on (Flask, QuTiP, lmfit; ../shared/evaldata/domain_pages), the
+others from trafilatura's evaluation pages in the held-out half of benchmarks/page_corpus.py.
+Topic: real passages and pages of the held-out half, one or two per topic.
+Also the page-structure and URL weak labels the students learn from, one case per outcome."""
+
+import gzip
+import json
+
+import pytest
+
+from benchmarks import page_corpus
+from classifiers.handlers import FastTextDomainHandler, FastTextTopicHandler, merge
+from classifiers.weak_labels import page_domain, url_topic
+from curation.config import CategoryRulesConfig
+from curation.document import Document
+from curation.mix.categories import category_and_topic
+from tests.conftest import evaldata_path
+
+DOMAIN_PAGES = "domain_pages"
+
+
+def _domain_page(file: str) -> tuple[str, str]:
+    folder = evaldata_path(DOMAIN_PAGES)
+    entry = next(json.loads(line) for line in (folder / "labels.jsonl").read_text().splitlines()
+                 if json.loads(line)["file"] == file)
+    return entry["url"], gzip.decompress((folder / file).read_bytes()).decode("utf-8", "replace")
+
+
+def _news_page(url: str) -> tuple[str, str]:
+    folder = evaldata_path("trafilatura_eval")
+    entry = json.loads((folder / "evaldata.json").read_text())[url]
+    path = folder / "html" / entry["file"]
+    path = path if path.is_file() else path.with_name(path.name + ".gz")
+    raw = path.read_bytes()
+    return url, (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8", "replace")
+
+
+def _extracted(url: str, html: str) -> Document:
+    text, _ = page_corpus.structure(html, url)
+    return Document(id=url, url=url, text=text, lang="en")
+
+
+@pytest.fixture(scope="module")
+def domain_handler():
+    handler = FastTextDomainHandler("bundled", batch_size=8, languages=("en",))
+    return handler, handler.load_model()
+
+
+@pytest.mark.parametrize(("page", "category"), [
+    (("domain", "code/python-flask-doc/config.html.gz"), "code"),
+    (("domain", "code/python-flask-doc/testing.html.gz"), "code"),
+    (("domain", "math/python-qutip-doc/guide/guide-states.html.gz"), "math_reasoning"),
+    (("domain", "math/python-lmfit-doc/confidence.html.gz"), "math_reasoning"),
+    (("news", "https://www.theguardian.com/education/2020/jan/20/"
+              "thousands-of-uk-academics-treated-as-second-class-citizens"), "general"),
+    (("news", "https://www.hassanchef.com/2020/09/bhindi-masala-okra-stir-fry.html"), "general"),
+    (("news", "https://www.phillyvoice.com/sixers-76ers-score-record-news-analysis-celtics-joel-"
+              "embiid-tyrese-maxey-jayson-tatum/"), "general"),
+])
+def test_domain_decision_on_real_pages(domain_handler, page, category):
+    handler, model = domain_handler
+    kind, key = page
+    doc = _extracted(*(_domain_page(key) if kind == "domain" else _news_page(key)))
+    (result,) = handler.run_inference([doc], model)
+    assert category_and_topic(merge(result), CategoryRulesConfig())[0] == category
+
+
+def _reference(key: str) -> Document:
+    evaldata_path("text_corpora", "nltk")
+    row = next(r for r in page_corpus.reference_docs() if r["id"] == f"reference:{key}")
+    assert row["metadata"]["split"] == "heldout"
+    return Document(id=row["id"], url=row["url"], text=row["text"], lang="en")
+
+
+@pytest.mark.parametrize(("source", "topic"), [
+    (("reference", "movie_reviews:poscv104_18134"), "arts_entertainment"),
+    (("reference", "webtext/pirates.txt:8"), "arts_entertainment"),
+    (("reference", "speeches:state_union/1945-Truman-0"), "politics_government"),
+    (("reference", "abc/science.txt:7"), "science"),
+    (("reference", "abc/rural.txt:1"), "agriculture"),
+    (("reference", "webtext/wine.txt:8"), "food_drink"),
+    (("reference", "webtext/firefox.txt:0"), "computing_technology"),
+    (("domain", "code/python-flask-doc/config.html.gz"), "computing_technology"),
+    (("domain", "math/python-qutip-doc/guide/guide-states.html.gz"), "mathematics"),
+])
+def test_topic_decision_on_real_pages(source, topic):
+    kind, key = source
+    doc = _reference(key) if kind == "reference" else _extracted(*_domain_page(key))
+    handler = FastTextTopicHandler("bundled", batch_size=8, languages=("en",))
+    (result,) = handler.run_inference([doc], handler.load_model())
+    assert merge(result).metadata["topic"] == topic
+
+
+@pytest.mark.parametrize(("counts", "label"), [
+    ({"formulas": 0, "pre_blocks": 6, "pre_chars": 900, "text_chars": 5000}, "code"),
+    ({"formulas": 20, "pre_blocks": 6, "pre_chars": 900, "text_chars": 5000}, "math_reasoning"),
+    ({"formulas": 0, "pre_blocks": 0, "pre_chars": 0, "text_chars": 5000}, "other"),
+    ({"formulas": 3, "pre_blocks": 0, "pre_chars": 0, "text_chars": 5000}, None),    # a few formulas
+    ({"formulas": 0, "pre_blocks": 2, "pre_chars": 900, "text_chars": 5000}, None),  # two snippets
+    ({"formulas": 0, "pre_blocks": 6, "pre_chars": 100, "text_chars": 5000}, None),  # 2% code
+    ({"formulas": 9, "pre_blocks": 30, "pre_chars": 3000, "text_chars": 9000}, None),  # a listing
+])
+def test_page_structure_labels(counts, label):
+    assert page_domain(**counts) == label
+
+
+@pytest.mark.parametrize(("url", "section", "topic"), [
+    ("https://www.kicker.de/sport/fussball/bundesliga/artikel", "", "sports"),
+    ("https://example.de/kultur/film/kritik.html", "", "arts_entertainment"),
+    ("https://example.de/politik/ausland/wahl.html", "", "politics_government"),
+    ("https://example.de/artikel/123.html", "Wirtschaft", "business_finance"),
+    ("https://example.de/sport/kultur/123.html", "", None),   # two topics named: no label
+    ("https://example.de/artikel/123.html", "", None),        # none named
+])
+def test_url_topic_labels(url, section, topic):
+    assert url_topic(url, section) == topic
