@@ -13,7 +13,8 @@ only (`benchmarks/build_classifiers.py`), and everything here is measured on the
    `HELD_OUT_PACKAGES` (Rust, Node.js, Go and astropy documentation), measured on all their
    labelled pages and on the held-out news pages: how it does on sources it has never seen.
 3. Domain on ../shared/evaldata/domain_pages (292 pages, DEV half of ten Debian packages), only
-   the pages that are not in our training half.
+   the pages that are not in our training half, and on the 60 article pages of
+   ../shared/evaldata/extraction_wceb, which no corpus here contains.
 4. Topic: accuracy per topic on held-out pages that have a topic label.
 
     .venv/bin/python -m benchmarks.domain_topic_eval [--pages /tmp/classifiers/pages.jsonl]
@@ -37,6 +38,7 @@ from classifiers import fasttext_student
 from classifiers.bundled import MODELS_DIR
 from classifiers.text_views import domain_view
 from classifiers.train import repeated
+from classifiers.weak_labels import page_domain
 from curation.config import CategoryRulesConfig
 
 HELD_OUT_PACKAGES = ("rust-doc", "nodejs-doc", "golang-1.19-doc", "python-astropy-doc")
@@ -127,6 +129,21 @@ def shared_domain_pages(train_keys: set[str]) -> list[dict]:
     return rows
 
 
+def article_pages() -> list[dict]:
+    """../shared/evaldata/extraction_wceb's 60 article pages (Readability's test pages; never in
+    page_corpus, so never trained on), labelled by page structure like every other page."""
+    folder = EVALDATA / "extraction_wceb"
+    rows = []
+    for line in (folder / "truth.jsonl").read_text().splitlines():
+        entry = json.loads(line)
+        html = gzip.decompress((folder / entry["file"]).read_bytes()).decode("utf-8", "replace")
+        url = f"https://{entry['dataset']}.article.invalid/{entry['id']}"
+        text, counts = page_corpus.structure(html, url)
+        rows.append({"text": text, "url": entry["file"],
+                     "metadata": {"source": "news", "domain": page_domain(**counts) or ""}})
+    return rows
+
+
 def topic_table(model: Any, rows: Sequence[dict]) -> list[str]:
     labelled = [r for r in rows if r["metadata"].get("topic")]
     probs = fasttext_student.predict_probs(model, [r["text"] for r in labelled])
@@ -179,6 +196,11 @@ def main() -> None:
                               unseen, packaged, heldout)
     lines += domain_table("Domain, shared/evaldata/domain_pages (pages outside our training half)",
                           domain, shared_domain_pages(train_keys), [])
+    articles = article_pages()
+    labelled = Counter(r["metadata"]["domain"] or "ambiguous" for r in articles)
+    lines += domain_table("Domain, article pages never in the corpus (extraction_wceb; structure "
+                          "labels: " + ", ".join(f"{k} {v}" for k, v in sorted(labelled.items())) + ")",
+                          domain, domain_rows(articles), articles)
     lines += topic_table(fasttext_student.load(args.models / "topic.ftz"), heldout)
     print("\n".join(lines))
 

@@ -7,8 +7,9 @@ apart from prose, in a form that carries across sites and languages:
 
 - symbols are split off (`\\frac { a } { b }`, `foo ( x ) ;`), so LaTeX commands, brackets,
   operators and `$` delimiters become shared tokens;
-- each line that looks like code (indented, or ending in `;`, `{`, `}` or `:`, or a `>>>` prompt)
-  adds a `__codeline__` token, and each formula delimiter a `__formula__` token;
+- each line that looks like code (indented, or ending in `;`, `{` or `}`, or a `>>>` prompt; not a
+  line ending in `:`, which recipes and settings lists end with as often as Python blocks) adds a
+  `__codeline__` token, and each formula delimiter a `__formula__` token;
 - the page-level rule scores of `classifiers/weak_labels.py` (code-line fraction, math tokens
   per 100 words), the counts of code lines and formulas and their ratio are added as bucketed
   tokens (`__codefrac_3__`, `__mathdens_4__`, `__formulas_per_codeline_2__`), so a structural
@@ -30,7 +31,7 @@ VIEWS = ("words", "domain")
 MAX_CHARS = 10_000  # the same budget as fasttext_student.normalize
 
 _SYMBOLS = re.compile(r"(\\[A-Za-z]+|[^\w\s])")
-_CODE_LINE = re.compile(r"^(?:\s{2,}|\t)\S|[;{}:]\s*$|^\s*(?:>>>|\$ |# )")
+_CODE_LINE = re.compile(r"^(?:\s{2,}|\t)\S|[;{}]\s*$|^\s*(?:>>>|\$ |# )")
 _FORMULA = re.compile(r"\$\$?|\\\(|\\\[")
 _INLINE = re.compile(r"\\[()]")
 _DISPLAY = re.compile(r"\\[\[\]]")

@@ -119,3 +119,27 @@ def test_page_structure_labels(counts, label):
 ])
 def test_url_topic_labels(url, section, topic):
     assert url_topic(url, section) == topic
+
+
+def test_training_caps_common_labels_and_repeats_rare_ones():
+    from classifiers.train import repeated, training_pairs
+
+    rows = [{"id": f"{label}{i}", "text": f"text {label} {i}", "weak": {"topic": label}}
+            for label, n in (("big", 10), ("small", 2)) for i in range(n)]
+    texts, labels = training_pairs(rows, "weak.topic", max_per_label=3)
+    assert sorted(labels) == ["big"] * 3 + ["small"] * 2
+    assert training_pairs(rows, "weak.topic", max_per_label=3) == (texts, labels)  # same subset
+    texts, labels = repeated(texts, labels, {"small": 3})
+    assert sorted(labels) == ["big"] * 3 + ["small"] * 6
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    ("def f(x):\n    return x;\n", ["__codeline__", "( x )"], ["__formula__"]),
+    (r"Let \(x^2\) and $$\frac{a}{b}$$ hold.", ["__formula__", "\\frac", " $ "], ["__codeline__"]),
+    ("Ingredients:\nflour\nsugar", [], ["__codeline__", "__formula__"]),  # a list, not code
+])
+def test_domain_view_marks_code_lines_and_formulas(text, present, absent):
+    from classifiers.text_views import domain_view
+
+    viewed = domain_view(text)
+    assert all(token in viewed for token in present) and not any(t in viewed for t in absent)
