@@ -1,19 +1,21 @@
 """Label words near a number, used to settle what a bare number is, in the eight Llama 3 languages.
 
 Presidio raises a result's score when a context word ("phone", "ssn", "card") is near it. We use
-the same idea in both directions. The label nearest before a number, within 40 characters and four
+the same idea in both directions. The label nearest before a number, within 40 characters and five
 words on the same line, decides what it is:
 
 - a phone label (`Tel.:`, `call`, `Mobil`, `portable`, `móvil`, `फ़ोन`, `โทร`) lets a grouped local
   number without area code through as a phone number (`phones.py`);
-- a weak phone label (`contact`, `text`, `reach`) only lets a validated bare number through;
+- a weak phone label (`number`, `Nummer`) only lets a validated bare number through;
 - an identifier label (`Order`, `Rechnung`, `ISBN`, `Tracking`, `driver's licence`, `plate`,
   `population`, street words) stops a number from being read as a card, an SSN or a phone number;
-- an SSN label (`SSN`, `social security`) makes a nine-digit number an SSN rather than a phone.
+- an SSN label (`SSN`, `social security`) makes a nine-digit number an SSN rather than a phone;
+- a card word is a label of its own, so `Customer: ... | Card: 4111 ...` is not ruled out by
+  `Customer`.
 
 The nearest label wins, so `Order hotline: 0800 ...` is a phone and `call about order 2023-7183` is
-not; a weak label (`contact`, `unter`) decides only when no other label is in scope, and a label's
-scope ends at a line break or at another number. Card words (`card`, `Maestro`, `credit`, `exp`,
+not; a weak label (`number`, `unter`) decides only when no other label is in scope, and a label's
+scope ends at a line break, a sentence end or another number. Card words (`card`, `Maestro`, `credit`, `exp`,
 `CVV`, `Karte`, `tarjeta`, `कार्ड`, `บัตร`) are looked for on both sides, since
 `... 4111 1111 1111 1111, exp 08/27` puts them after.
 
@@ -26,28 +28,38 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Label = Literal["phone", "phone_weak", "ssn", "other"]
+Label = Literal["phone", "phone_weak", "ssn", "card", "other"]
 
 PHONE_WORDS = frozenset({
     # en
     "phone", "phones", "telephone", "tel", "mobile", "mob", "cell", "cellphone", "fax", "call",
-    "calls", "whatsapp", "hotline", "helpline", "ring", "dial", "landline", "phoned",
+    "calls", "whatsapp", "hotline", "helpline", "ring", "dial", "landline", "phoned", "reach",
+    "contact", "text", "sms", "texting",
     # de
     "telefon", "telefonisch", "telefonnummer", "rufnummer", "handy", "handynummer", "mobil",
-    "mobilnummer", "faxnummer", "anrufen", "anruf", "telefax", "durchwahl",
+    "mobilnummer", "faxnummer", "anrufen", "anruf", "telefax", "durchwahl", "kontakt",
     # fr
     "téléphone", "tél", "telephoner", "téléphoner", "portable", "appelez", "appeler", "appelle",
-    "joindre", "télécopie",
+    "joindre", "télécopie", "contactez",
     # it
-    "telefono", "cellulare", "chiamaci", "chiamare", "chiama", "telefonare",
+    "telefono", "cellulare", "chiamaci", "chiamare", "chiama", "telefonare", "contattate",
+    "contattare", "contattaci", "contatto",
     # pt
-    "telefone", "celular", "telemóvel", "telemovel", "ligue", "ligar", "fone",
+    "telefone", "celular", "telemóvel", "telemovel", "ligue", "ligar", "fone", "contato", "contacto",
     # es
-    "teléfono", "móvil", "movil", "llámanos", "llama", "llamar", "llámenos",
+    "teléfono", "móvil", "movil", "llámanos", "llama", "llamar", "llámenos", "contáctenos",
+    # nl, beside the eight (Dutch pages are common in European crawls)
+    "bel", "bellen", "telefoon", "telefoonnummer",
 })
+# Words that often but not always introduce a phone number (`numbers 10 20 30 40`); after a
+# possessive (`my number is`, `meine Nummer`, `mi número`) they are phone labels.
 WEAK_PHONE_WORDS = frozenset({
-    "contact", "text", "sms", "reach", "alternate", "numbers", "kontakt", "contatto", "contacto",
-    "contato", "unter", "contattate", "contattare", "contattaci", "contáctenos", "contactez",
+    "number", "numbers", "alternate", "unter", "nummer", "numéro", "numero", "número",
+})
+_POSSESSIVES = frozenset({
+    "my", "our", "your", "his", "her", "their", "mein", "meine", "meiner", "unsere", "unser", "ihre",
+    "deine", "mon", "notre", "votre", "ton", "mio", "mia", "il", "nostro", "tuo", "suo", "meu", "minha",
+    "nosso", "seu", "mi", "nuestro", "tu", "su",
 })
 SSN_WORDS = frozenset({"ssn", "ssns", "social", "security", "ss", "itin"})
 OTHER_ID_WORDS = frozenset({
@@ -58,33 +70,26 @@ OTHER_ID_WORDS = frozenset({
     "confirmation", "claim", "policy", "issue", "bug", "commit", "job", "request", "id", "ein", "tin",
     "vat", "unix", "timestamp", "epoch", "customer", "zip", "postal", "postcode", "plz",
     "licence", "license", "driving", "plate", "registration", "population", "street", "avenue",
-    "road", "flight", "route", "suite", "apartment", "apt",
+    "road", "flight", "route", "suite", "apartment", "apt", "ave", "lane", "blvd", "boulevard",
+    "passport", "dl", "plaza", "unit", "address", "located",
     # de
     "bestellung", "bestellnummer", "rechnung", "rechnungsnummer", "kundennummer", "sendungsnummer",
     "auftragsnummer", "artikelnummer", "führerschein", "führerscheinnummer", "kennzeichen",
-    "einwohner", "straße", "str", "hausnummer", "flug", "steuernummer", "aktenzeichen",
+    "einwohner", "straße", "str", "hausnummer", "flug", "steuernummer", "aktenzeichen", "konto",
+    "kontonummer", "reisepass", "ausweis", "platz", "adresse", "anschrift",
     # fr
     "commande", "facture", "suivi", "permis", "conduire", "immatriculée", "immatriculation",
-    "habitants", "rue", "vol", "colis",
+    "habitants", "rue", "vol", "colis", "compte", "passeport", "allée", "place",
     # it
-    "ordine", "fattura", "patente", "guida", "targa", "abitanti", "volo", "spedizione",
+    "ordine", "fattura", "patente", "guida", "targa", "abitanti", "volo", "spedizione", "conto",
+    "passaporto", "piazza", "viale", "corso", "fiscale", "indirizzo",
     # pt
     "pedido", "fatura", "rastreio", "condução", "cnh", "matrícula", "placa", "rua", "voo", "encomenda",
+    "av", "avenida", "travessa", "praça", "cpf", "cnpj", "rg", "nif", "passaporte", "endereço",
     # es
-    "factura", "seguimiento", "licencia", "permiso", "conducir", "calle", "vuelo", "envío",
+    "factura", "seguimiento", "licencia", "permiso", "conducir", "calle", "vuelo", "envío", "cuenta",
+    "paseo", "carrera", "dni", "nie", "pasaporte", "dirección", "domicilio",
 })
-# Substring labels for scripts without word spaces (Thai) or with combining marks (Devanagari).
-_SCRIPT_LABELS: dict[str, Label] = {
-    # hi
-    "फ़ोन": "phone", "फोन": "phone", "मोबाइल": "phone", "कॉल": "phone", "दूरभाष": "phone", "फैक्स": "phone",
-    "व्हाट्सएप": "phone", "संपर्क": "phone_weak",
-    "ऑर्डर": "other", "बिल": "other", "ट्रैकिंग": "other", "लाइसेंस": "other", "गाड़ी": "other",
-    "आबादी": "other", "मकान": "other", "सेक्टर": "other", "उड़ान": "other", "संस्करण": "other",
-    # th
-    "โทร": "phone", "มือถือ": "phone", "แฟกซ์": "phone", "ไลน์": "phone", "ติดต่อ": "phone_weak",
-    "คำสั่งซื้อ": "other", "ใบแจ้งหนี้": "other", "พัสดุ": "other", "ใบอนุญาต": "other", "ใบขับขี่": "other",
-    "ทะเบียน": "other", "ประชากร": "other", "ถนน": "other", "เที่ยวบิน": "other", "เวอร์ชัน": "other",
-}
 CARD_WORDS = frozenset({
     "card", "cards", "credit", "debit", "maestro", "visa", "mastercard", "amex", "discover", "jcb",
     "diners", "unionpay", "rupay", "mir", "exp", "expiry", "expires", "expiration", "cvv", "cvc",
@@ -96,19 +101,40 @@ CARD_WORDS = frozenset({
 })
 _SCRIPT_CARD_WORDS = ("कार्ड", "क्रेडिट", "डेबिट", "บัตร", "เครดิต", "เดบิต")
 
+# Substring labels for scripts without word spaces (Thai) or with combining marks (Devanagari).
+_SCRIPT_LABELS: dict[str, Label] = {
+    # hi
+    "फ़ोन": "phone", "फोन": "phone", "मोबाइल": "phone", "कॉल": "phone", "दूरभाष": "phone", "फैक्स": "phone",
+    "व्हाट्सएप": "phone", "संपर्क": "phone",
+    "ऑर्डर": "other", "बिल": "other", "ट्रैकिंग": "other", "लाइसेंस": "other", "गाड़ी": "other",
+    "आबादी": "other", "मकान": "other", "सेक्टर": "other", "उड़ान": "other", "संस्करण": "other",
+    "आधार": "other", "पैन": "other", "खाता": "other", "पासपोर्ट": "other",
+    # th
+    "โทร": "phone", "มือถือ": "phone", "แฟกซ์": "phone", "ไลน์": "phone", "ติดต่อ": "phone",
+    "เบอร์": "phone",
+    "คำสั่งซื้อ": "other", "ใบแจ้งหนี้": "other", "พัสดุ": "other", "ใบอนุญาต": "other", "ใบขับขี่": "other",
+    "ทะเบียน": "other", "ประชากร": "other", "ถนน": "other", "เที่ยวบิน": "other", "เวอร์ชัน": "other",
+    "ประชาชน": "other", "บัญชี": "other", "หนังสือเดินทาง": "other",
+    **{w: "card" for w in _SCRIPT_CARD_WORDS},
+}
 _LABEL_OF: dict[str, Label] = {
-    **{w: "other" for w in OTHER_ID_WORDS}, **{w: "ssn" for w in SSN_WORDS},
-    **{w: "phone_weak" for w in WEAK_PHONE_WORDS}, **{w: "phone" for w in PHONE_WORDS},
+    **{w: "other" for w in OTHER_ID_WORDS}, **{w: "card" for w in CARD_WORDS},
+    **{w: "ssn" for w in SSN_WORDS}, **{w: "phone_weak" for w in WEAK_PHONE_WORDS},
+    **{w: "phone" for w in PHONE_WORDS},
 }
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
 _SCRIPT_LABEL = re.compile("|".join(sorted(map(re.escape, _SCRIPT_LABELS), key=len, reverse=True)))
 _SCRIPT_CARD = re.compile("|".join(_SCRIPT_CARD_WORDS))
 _HAS_NON_LATIN = re.compile(r"[\u0900-\u097f\u0e00-\u0e7f]")
 _WINDOW = 40
-_MAX_WORDS = 4
+_MAX_WORDS = 5
+# German street names are compounds (`Lindenweg 12`, `Bahnhofstr. 5`).
+_STREET_SUFFIXES = ("straße", "strasse", "str", "weg", "platz", "allee", "gasse", "damm", "ufer")
 # A label's scope ends at a line break or at another number of three or more digits (`Order
 # 2025-1338 call 347 7560421`); shorter ones belong to labels (`ISBN-10:`, `Tel. (24h):`).
-_SCOPE_END = re.compile(r".*(?:\d{3}|\n)", re.DOTALL)
+# A sentence end closes it too: `!` or `?`, or a full stop before a capital (`Tel. 030` keeps its
+# label; `... den Text gelesen! Nachtrag: Am 23.06.06` does not).
+_SCOPE_END = re.compile(r".*(?:\d{3}|\n|[!?]|\.\s+(?=[A-ZÀ-ÞĀ-Ž]))", re.DOTALL)
 _SPACE_RUN = re.compile(r"\s+")
 
 
@@ -118,8 +144,15 @@ def nearest_label(text: str, start: int) -> Label | None:
     scope_end = _SCOPE_END.match(window)
     window = (window[scope_end.end():] if scope_end else window).lower()
     found: list[tuple[int, Label]] = []
+    previous = ""
     for match in _LATIN_WORD.finditer(window):
-        label = _LABEL_OF.get(match.group())
+        word = match.group()
+        label = _LABEL_OF.get(word)
+        if label is None and len(word) > 5 and word.endswith(_STREET_SUFFIXES):
+            label = "other"
+        if label == "phone_weak" and previous in _POSSESSIVES:
+            label = "phone"
+        previous = word
         if label is not None:
             found.append((match.start(), label))
     found = [f for f in found if f[0] >= _word_start(window)]

@@ -90,8 +90,8 @@ def _cards(pattern: Any, text: str) -> Iterator[Span]:
             continue
         if follows_iban_head(text, start) or _all_years(match.group(1)):
             continue  # the digit groups of an (invalid) IBAN, or a list of years
-        if _AFTER_DIGIT_GROUP.search(text[max(0, start - 2):start]):
-            continue  # the tail of a longer number (`087-2849971-2061615`, an order number)
+        if _AFTER_DIGIT_GROUP.search(text[max(0, start - 2):start]) or text[start - 1:start] == "+":
+            continue  # the tail of a longer number (`087-2849971-2061615`), or a `+` phone number
         if has_other_id_label(text, start):
             continue  # `Tracking number 5685...`
         yield Span(start, end, "credit_card")
@@ -114,7 +114,7 @@ def _cards_in_context(text: str) -> Iterator[Span]:
             if len(set(digits)) == 1 or not luhn_valid(digits) or _all_years(text[start:end]):
                 continue
             if follows_iban_head(text, start) or has_other_id_label(text, start) or \
-                    _AFTER_DIGIT_GROUP.search(text[max(0, start - 2):start]):
+                    _AFTER_DIGIT_GROUP.search(text[max(0, start - 2):start]) or text[start - 1:start] == "+":
                 break
             if has_card_context(text, start, end):
                 yield Span(start, end, "credit_card")

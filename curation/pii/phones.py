@@ -17,12 +17,13 @@ Labels (`context.py`, the nearest one within four words decides) widen or narrow
   without area code or country code on its shape alone: 6 to 15 digits in any common grouping
   (`467 3395`, `(37) 788-063`, `60-56-85-91`, `430.20.09`), or 8 to 15 unbroken digits. A person
   who writes `Tel.` before a number means a phone number, and a local number cannot be validated
-  without knowing its area code. A weak label (`contact`, `text`) admits bare digit strings and
+  without knowing its area code. A weak label (`number`, `Nummer`) admits bare digit strings and
   SSN-like groupings that validate in a region.
 - An identifier label (`Order`, `Rechnung`, `ISBN`, `driver's licence`, `plate`, `population`, street
   words) or an SSN label rules a number out.
-- Without a label, a year followed by a serial (`2023-718397`, the shape of invoice and order
-  numbers) and a number followed by a count word (`682 158 780 Einwohner`) are not phone numbers.
+- A number followed by a count word (`682 158 780 Einwohner`, `reach 12 345 678 people`) is not a
+  phone number, and without a label neither is a year followed by a serial (`2023-718397`, the
+  shape of invoice and order numbers).
 
 International numbers grouped against the national plan (`+447700 900 123`, `+33 612 345 678`) are
 accepted by their country code and total length (libphonenumber's `is_possible_number`, which reads
@@ -84,6 +85,7 @@ _MIN_LABELLED_GROUPED = 6
 _MIN_LABELLED_UNBROKEN = 8
 _YEAR_SERIAL = re.compile(r"(?:19|20)\d\d[-/]\d{3,8}")
 _YEAR_GROUP = re.compile(r"(?:19|20)\d\d")
+_SHORT_DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])([./])(?:0?[1-9]|1[0-2])\1\d\d")
 _COUNT_WORDS = frozenset({
     "inhabitants", "residents", "people", "persons", "users", "visitors", "views", "downloads",
     "copies", "units", "einwohner", "menschen", "personen", "nutzer", "habitants", "personnes",
@@ -123,8 +125,8 @@ class PhoneFinder:
             if label in ("other", "ssn"):
                 continue  # `Order 0123 456789`, `ISBN-10: 3942795116`, `SSN 673828947`
             labelled, strong = label is not None, label == "phone"
-            if not labelled and _followed_by_count_word(text, tail):
-                continue  # `682 158 780 Einwohner`
+            if _followed_by_count_word(text, tail):
+                continue  # `682 158 780 Einwohner`, `reach 12 345 678 people`
             groups = [(m.start() + start, m.end() + start) for m in _GROUP_OR_PLUS.finditer(match.group(1))]
             first = 0
             while first < len(groups):
@@ -261,7 +263,7 @@ def _phone_shaped(window: str, digits: int, labelled: bool = False, strong: bool
         return labelled or 10 <= digits <= 11
     groups = _GROUP_OR_PLUS.findall(window)
     if strong:
-        return True
+        return not _SHORT_DATE.fullmatch(window)  # `23.06.06` is a date even after `Tel.`
     if "." in window and not any(c in window for c in " -()+/"):
         if window.count(".") == 1:
             return False  # a decimal number (`2.718281828`)
