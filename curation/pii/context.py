@@ -2,7 +2,7 @@
 
 Presidio raises a result's score when a context word ("phone", "ssn", "card") is near it. We use
 the same idea in both directions. The label nearest before a number, within 40 characters and five
-words on the same line, decides what it is:
+words (runs of letters) on the same line, decides what it is:
 
 - a phone label (`Tel.:`, `call`, `Mobil`, `portable`, `móvil`, `फ़ोन`, `โทร`) lets a grouped local
   number without area code through as a phone number (`phones.py`);
@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 from typing import Literal
+
+import re2
 
 Label = Literal["phone", "phone_weak", "ssn", "card", "other"]
 
@@ -125,6 +127,12 @@ _LABEL_OF: dict[str, Label] = {
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
 _SCRIPT_LABEL = re.compile("|".join(sorted(map(re.escape, _SCRIPT_LABELS), key=len, reverse=True)))
 _SCRIPT_CARD = re.compile("|".join(_SCRIPT_CARD_WORDS))
+# Letters on neither side (RE2's `\b` is ASCII-only and would miss `cartão`); the separators are
+# consumed, so of two adjacent card words only one is reported, which is enough to place a region.
+_CARD_WORD_ANYWHERE = re2.compile(
+    r"(?i)(?:^|[^\pL])(?:" + "|".join(sorted(CARD_WORDS, key=len, reverse=True)) + r")(?:$|[^\pL])|"
+    + "|".join(_SCRIPT_CARD_WORDS)
+)
 _HAS_NON_LATIN = re.compile(r"[\u0900-\u097f\u0e00-\u0e7f]")
 _WINDOW = 40
 _MAX_WORDS = 5
@@ -134,41 +142,57 @@ _STREET_SUFFIXES = ("straße", "strasse", "str", "weg", "platz", "allee", "gasse
 # 2025-1338 call 347 7560421`); shorter ones belong to labels (`ISBN-10:`, `Tel. (24h):`).
 # A sentence end closes it too: `!` or `?`, or a full stop before a capital (`Tel. 030` keeps its
 # label; `... den Text gelesen! Nachtrag: Am 23.06.06` does not).
-_SCOPE_END = re.compile(r".*(?:\d{3}|\n|[!?]|\.\s+(?=[A-ZÀ-ÞĀ-Ž]))", re.DOTALL)
-_SPACE_RUN = re.compile(r"\s+")
+_SCOPE_BREAK = re.compile(r"\d{3}|\n|[!?]|\.\s+(?=[A-ZÀ-ÞĀ-Ž])")
 
 
 def nearest_label(text: str, start: int) -> Label | None:
-    """The kind of the label nearest before `start` (see the module docstring), or None."""
+    """The kind of the label nearest before `start` (see the module docstring), or None. Called for
+    every candidate number, so the common case (Latin script only) takes one pass over the last
+    five words."""
     window = text[max(0, start - _WINDOW):start]
-    scope_end = _SCOPE_END.match(window)
-    window = (window[scope_end.end():] if scope_end else window).lower()
-    found: list[tuple[int, Label]] = []
-    previous = ""
-    for match in _LATIN_WORD.finditer(window):
-        word = match.group()
-        label = _LABEL_OF.get(word)
-        if label is None and len(word) > 5 and word.endswith(_STREET_SUFFIXES):
-            label = "other"
-        if label == "phone_weak" and previous in _POSSESSIVES:
-            label = "phone"
-        previous = word
-        if label is not None:
-            found.append((match.start(), label))
-    found = [f for f in found if f[0] >= _word_start(window)]
+    cut = 0
+    for scope_break in _SCOPE_BREAK.finditer(window):
+        cut = scope_break.end()
+    window = window[cut:].lower()
+    words = _LATIN_WORD.findall(window)[-_MAX_WORDS:]
     if _HAS_NON_LATIN.search(window):
-        found += [(m.start(), _SCRIPT_LABELS[m.group()]) for m in _SCRIPT_LABEL.finditer(window)]
+        return _nearest_label_mixed_script(window, words)
+    weak = False
+    for index in range(len(words) - 1, -1, -1):
+        label = _word_label(words, index)
+        if label == "phone_weak":
+            weak = True
+        elif label is not None:
+            return label
+    return "phone_weak" if weak else None
+
+
+def _word_label(words: list[str], index: int) -> Label | None:
+    word = words[index]
+    label = _LABEL_OF.get(word)
+    if label is None:
+        return "other" if len(word) > 5 and word.endswith(_STREET_SUFFIXES) else None
+    if label == "phone_weak" and index > 0 and words[index - 1] in _POSSESSIVES:
+        return "phone"
+    return label
+
+
+def _nearest_label_mixed_script(window: str, words: list[str]) -> Label | None:
+    """Thai and Devanagari labels are found as substrings; their positions are compared with the
+    positions of the Latin words."""
+    found: list[tuple[int, Label]] = [
+        (m.start(), _SCRIPT_LABELS[m.group()]) for m in _SCRIPT_LABEL.finditer(window)
+    ]
+    positions = [m.start() for m in _LATIN_WORD.finditer(window)][-len(words):] if words else []
+    for index, position in enumerate(positions):
+        label = _word_label(words, index)
+        if label is not None:
+            found.append((position, label))
     if not found:
         return None
     found.sort()
     strong = [label for _, label in found if label != "phone_weak"]
     return strong[-1] if strong else "phone_weak"
-
-
-def _word_start(window: str) -> int:
-    """Where the last `_MAX_WORDS` words of `window` begin."""
-    spaces = [m.start() for m in _SPACE_RUN.finditer(window.rstrip())]
-    return spaces[-_MAX_WORDS] if len(spaces) >= _MAX_WORDS else 0
 
 
 def has_other_id_label(text: str, start: int) -> bool:
@@ -183,11 +207,7 @@ def has_card_context(text: str, start: int, end: int) -> bool:
     return _HAS_NON_LATIN.search(around) is not None and _SCRIPT_CARD.search(around) is not None
 
 
-def mentions_cards(text: str) -> bool:
-    """Cheap document-level test: could any number in `text` have card context?"""
-    lowered = text.lower()
-    return any(word in lowered for word in ("card", "cred", "créd", "deb", "déb", "maestro", "visa", "exp",
-                                            "cvv", "cvc", "karte", "carte", "carta", "cartão", "tarjeta",
-                                            "rupay", "unionpay", "discover", "jcb", "amex", "diners",
-                                            "mir", "scadenza", "validade", "caducidad", "gültig",
-                                            "vencimiento", "girocard", "cb", *_SCRIPT_CARD_WORDS))
+def card_word_spans(text: str) -> list[tuple[int, int]]:
+    """Where card words occur in `text` (one linear RE2 pass), so that card numbers are looked for
+    only near them."""
+    return [match.span() for match in _CARD_WORD_ANYWHERE.finditer(text)]

@@ -36,7 +36,7 @@ from typing import Any
 
 import re2
 
-from curation.pii.context import has_card_context, has_other_id_label, mentions_cards
+from curation.pii.context import card_word_spans, has_card_context, has_other_id_label
 from curation.pii.spans import Span, follows_iban_head, is_word_char
 
 # The leading class consumes the character before the number, so digit runs yield one candidate.
@@ -48,8 +48,9 @@ _FOURS_CARD = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{4}([- ])\d{4}[- ]\d{4}(?:[- ]
 # Any grouping with one or two spaces or a hyphen; read only next to a card word.
 _CONTEXT_CARD = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{2,19}(?:(?: {1,2}|-)\d{1,16}){0,5})")
 _CARD_IIN = re.compile(r"2[2-7]|3[0-9]|4|5|6|8[12]")
-# Two letters and a digit start an IBAN candidate; `_end_after_chars` reads the rest.
-_IBAN_START = re2.compile(r"(?:^|[^0-9A-Za-z_])([A-Za-z]{2}[ -]?\d)")
+_LONGEST_CARD_TEXT = 40  # 19 digits with two spaces between each of five groups, and some slack
+# A country code and two check digits start an IBAN candidate; `_iban_text` reads the rest.
+_IBAN_START = re2.compile(r"(?:^|[^0-9A-Za-z_])([A-Za-z]{2}[ -]?\d[ -]?\d)")
 _AFTER_DIGIT_GROUP = re.compile(r"\d[-./]$")
 # Thirteen or more digit groups in a row are a table of numbers, not cards; masking them first keeps
 # adversarial inputs (a megabyte of `4111 `) from costing one regex match per group.
@@ -71,8 +72,7 @@ def find_credit_cards(text: str) -> Iterator[Span]:
     yield from _cards(_CARD, text)
     yield from _cards(_LONG_CARD, text)
     yield from _cards(_FOURS_CARD, text)
-    if mentions_cards(text):
-        yield from _cards_in_context(text)
+    yield from _cards_in_context(text)
 
 
 def _cards(pattern: Any, text: str) -> Iterator[Span]:
@@ -99,26 +99,48 @@ def _cards(pattern: Any, text: str) -> Iterator[Span]:
 
 def _cards_in_context(text: str) -> Iterator[Span]:
     """12-19 digit Luhn-valid numbers with an issuer prefix, in any grouping, next to a card word.
-    From each candidate the longest valid reading of whole groups wins (`4111 1111 1111 1111 123`
-    with its CVV is read as the 16 digits)."""
-    for match in _CONTEXT_CARD.finditer(text):
-        start = match.start(1)
-        groups = [(m.start() + start, m.end() + start) for m in re.finditer(r"\d+", match.group(1))]
-        for last in range(len(groups) - 1, -1, -1):
-            end = groups[last][1]
-            digits = "".join(text[a:b] for a, b in groups[:last + 1])
-            if len(digits) < 12:
-                break
-            if len(digits) > 19 or is_word_char(text, end) or not _CARD_IIN.match(digits):
-                continue
-            if len(set(digits)) == 1 or not luhn_valid(digits) or _all_years(text[start:end]):
-                continue
-            if follows_iban_head(text, start) or has_other_id_label(text, start) or \
-                    _AFTER_DIGIT_GROUP.search(text[max(0, start - 2):start]) or text[start - 1:start] == "+":
-                break
-            if has_card_context(text, start, end):
-                yield Span(start, end, "credit_card")
-            break
+    Only the stretches around card words are scanned. From each candidate the longest valid reading
+    of whole groups wins (`4111 1111 1111 1111 123` with its CVV is read as the 16 digits)."""
+    for low, high in _regions_near_card_words(text):
+        segment = text[low:high]
+        for match in _CONTEXT_CARD.finditer(segment):
+            start = match.start(1) + low
+            if start == low and low > 0 and (text[low - 1].isdigit() or text[low - 1] in " -"):
+                continue  # the segment cut a number
+            found = _longest_card_from(text, start, match.group(1))
+            if found is not None:
+                yield found
+
+
+def _regions_near_card_words(text: str) -> list[tuple[int, int]]:
+    """Merged stretches where a number could sit within `has_card_context`'s reach of a card word
+    (48 characters after the word, 24 before it, plus the number's own length)."""
+    regions: list[tuple[int, int]] = []
+    for start, end in card_word_spans(text):
+        low, high = max(0, start - 24 - _LONGEST_CARD_TEXT), min(len(text), end + 48 + _LONGEST_CARD_TEXT)
+        if regions and low <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], high)
+        else:
+            regions.append((low, high))
+    return regions
+
+
+def _longest_card_from(text: str, start: int, candidate: str) -> Span | None:
+    groups = [(m.start() + start, m.end() + start) for m in re.finditer(r"\d+", candidate)]
+    for last in range(len(groups) - 1, -1, -1):
+        end = groups[last][1]
+        digits = "".join(text[a:b] for a, b in groups[:last + 1])
+        if len(digits) < 12:
+            return None
+        if len(digits) > 19 or is_word_char(text, end) or not _CARD_IIN.match(digits):
+            continue
+        if len(set(digits)) == 1 or not luhn_valid(digits) or _all_years(text[start:end]):
+            continue
+        if follows_iban_head(text, start) or has_other_id_label(text, start) or \
+                _AFTER_DIGIT_GROUP.search(text[max(0, start - 2):start]) or text[start - 1:start] == "+":
+            return None
+        return Span(start, end, "credit_card") if has_card_context(text, start, end) else None
+    return None
 
 
 def _all_years(number: str) -> bool:
@@ -163,30 +185,18 @@ def find_ibans(text: str) -> Iterator[Span]:
         spec = iban_formats().get(text[start:start + 2].upper())
         if spec is None:
             continue
-        end = _end_after_chars(text, start, spec[0])
-        if end is None or is_word_char(text, end):
-            continue
-        written = text[start:end].replace(" ", "").replace("-", "")
-        account = written[4:]
+        written = _iban_text(spec[0]).match(text, start)
+        if written is None or is_word_char(text, written.end()):
+            continue  # too short, or a letter or digit right after: a longer code
+        compact = written.group().replace(" ", "").replace("-", "")
+        account = compact[4:]
         if not (account.isupper() or account.islower() or account.isdigit()):
             continue  # `LV80 bANK 0000 ...`: one odd letter is a typo or another code (Presidio's test)
-        if written[2:4].isdigit() and iban_valid(written.upper()):
-            yield Span(start, end, "iban")
+        if iban_valid(compact.upper()):
+            yield Span(start, written.end(), "iban")
 
 
-def _end_after_chars(text: str, start: int, count: int) -> int | None:
-    """The index just after the `count`-th letter or digit from `start`, when single spaces or
-    hyphens are all that separate them; None when something else comes first."""
-    seen = 0
-    index = start
-    limit = min(len(text), start + 2 * count)
-    while index < limit:
-        char = text[index]
-        if char.isascii() and char.isalnum():
-            seen += 1
-            if seen == count:
-                return index + 1
-        elif char not in " -" or text[index - 1] in " -":
-            return None
-        index += 1
-    return None
+@cache
+def _iban_text(length: int) -> re.Pattern[str]:
+    """`length` letters and digits from the start, any one space or hyphen between two of them."""
+    return re.compile(rf"[A-Za-z]{{2}}(?:[ -]?[0-9A-Za-z]){{{length - 2}}}")
