@@ -95,6 +95,7 @@ OTHER_ID_WORDS = frozenset({
 CARD_WORDS = frozenset({
     "card", "cards", "credit", "debit", "maestro", "visa", "mastercard", "amex", "discover", "jcb",
     "diners", "unionpay", "rupay", "mir", "exp", "expiry", "expires", "expiration", "cvv", "cvc",
+    "charge", "charged", "payment",
     "karte", "kreditkarte", "kartennummer", "debitkarte", "girocard", "gültig",
     "carte", "bancaire", "crédit", "cb",
     "carta", "credito", "scadenza",

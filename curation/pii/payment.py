@@ -47,7 +47,7 @@ _LONG_CARD = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{4}(?:[- ]?\d{4}){3}[- ]?\d{2,3
 _FOURS_CARD = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{4}([- ])\d{4}[- ]\d{4}(?:[- ]\d{1,4})?)")
 # Any grouping with one or two spaces or a hyphen; read only next to a card word.
 _CONTEXT_CARD = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{2,19}(?:(?: {1,2}|-)\d{1,16}){0,5})")
-_CARD_IIN = re.compile(r"2[2-7]|3[0-9]|4|5|6|8[12]")
+_CARD_IIN = re.compile(r"2[2-7]|3[0-9]|4|5|6|8[12]|0604")  # 0604: an early Maestro range
 _LONGEST_CARD_TEXT = 40  # 19 digits with two spaces between each of five groups, and some slack
 # A country code and two check digits start an IBAN candidate; `_iban_text` reads the rest.
 _IBAN_START = re2.compile(r"(?:^|[^0-9A-Za-z_])([A-Za-z]{2}[ -]?\d[ -]?\d)")
