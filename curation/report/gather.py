@@ -236,6 +236,20 @@ def read_errors(fs: Any, root: str, limit: int) -> list[dict[str, Any]]:
     return records
 
 
+def read_stage_errors(out_dir: str, stage: str, limit: int) -> list[dict[str, Any]]:
+    """At most `limit` dead letters of one stage of the run in `out_dir` (none if it has none)."""
+    fs, root = fsspec.core.url_to_fs(out_dir)
+    records: list[dict[str, Any]] = []
+    for path in sorted(fs.glob(_join(root, "errors", stage, "*.jsonl"))):
+        with fs.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    records.append(json.loads(line))
+                    if len(records) >= limit:
+                        return records
+    return records
+
+
 def _read_json(fs: Any, path: str) -> dict[str, Any]:
     with fs.open(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
