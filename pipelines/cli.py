@@ -302,7 +302,7 @@ def input_problems(output_dir: str, stats: dict[str, Any], shown: int = INPUT_ER
     total = sum(errors.values())
     if not total:
         return []
-    from curation.report.gather import read_stage_errors
+    from curation.report.gather import dead_letter_origin, read_stage_errors
 
     records = read_stage_errors(output_dir, "read", limit=max(shown, 1000))
     records.sort(key=lambda r: ((r.get("source") or {}).get("file") or "",
@@ -311,19 +311,12 @@ def input_problems(output_dir: str, stats: dict[str, Any], shown: int = INPUT_ER
     lines = [f"curate: {total} input record(s) or file(s) could not be read ({kinds}); "
              f"dead letters in {output_dir.rstrip('/')}/errors/read/"]
     for record in records[:shown]:
-        lines.append(f"  {_where(record)}: {record.get('error_type')}: {record.get('message')}")
+        lines.append(f"  {dead_letter_origin(record)}: {record.get('error_type')}: "
+                     f"{record.get('message')}")
     if total > min(shown, len(records)):
         lines.append(f"  ... and {total - min(shown, len(records))} more "
                      f"(curate inspect {output_dir} --stage read)")
     return lines
-
-
-def _where(record: dict[str, Any]) -> str:
-    source = record.get("source") or {}
-    file = str(source.get("file") or "?")
-    if source.get("line") is not None:
-        return f"{file} line {source['line']}"
-    return f"{file} at byte {source.get('offset', 0)}" if source.get("offset") else file
 
 
 def _print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: str) -> None:

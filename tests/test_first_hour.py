@@ -86,13 +86,23 @@ def test_bad_input_is_named_in_the_summary(tmp_path, capsys, name, file_name, da
     assert sum(stats["stages"]["read"]["errors"].values()) == 1  # counted, and now also named
 
 
-def test_allow_empty_accepts_a_run_that_reads_nothing(tmp_path, capsys):
+def test_allow_empty_accepts_a_run_that_reads_nothing_and_inspect_lists_its_dead_letters(
+        tmp_path, capsys):
     path = write_input(tmp_path, "image.warc.gz", PNG)
+    out = tmp_path / "out"
     assert main(["run", "--config", light_config(tmp_path), "--input", path,
-                 "--output", str(tmp_path / "out"), "--allow-empty"]) == 0
+                 "--output", str(out), "--allow-empty"]) == 0
     lines = curate_lines(capsys.readouterr().err)
     assert lines[0].startswith("curate: 1 input record(s) or file(s) could not be read"), lines
     assert not any(line.startswith(NOTHING_READ) for line in lines)
+    assert main(["inspect", str(out)]) == 0  # by stage and type
+    listing = " ".join(capsys.readouterr().out.split())
+    assert "no document was dropped in this run" in listing
+    assert "│ read │ ArchiveLoadFailed │ 1 │" in listing
+    assert main(["inspect", str(out), "--stage", "read"]) == 0  # and each one, with where
+    assert f"{path}: ArchiveLoadFailed: Unknown archive format" in capsys.readouterr().out
+    assert main(["inspect", str(out), "--stage", "classify"]) == 2  # switched off in this run
+    assert "no stage 'classify' in this run; its stages: read," in capsys.readouterr().out
 
 
 def test_the_summary_shows_the_first_errors_then_a_count(tmp_path, capsys):
