@@ -277,7 +277,7 @@ def _run(args: argparse.Namespace, config: Config, extra: list[str]) -> int:
         except (InputError, OutputDirError) as exc:
             print(f"curate: {exc}", file=sys.stderr)
             return 2
-    _print_summary(summary.stats, summary.manifest, summary.output_dir)
+    print_summary(summary.stats, summary.manifest, summary.output_dir)
     read = summary.stats["stages"]["read"]
     problems = input_problems(summary.output_dir, summary.stats)
     if read["kept"] == 0 and not args.allow_empty:
@@ -319,7 +319,7 @@ def input_problems(output_dir: str, stats: dict[str, Any], shown: int = INPUT_ER
     return lines
 
 
-def _print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: str) -> None:
+def print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: str) -> None:
     width = max([len("stage"), *(len(name) for name in stats["order"])]) + 2
     print(f"{'stage':<{width}}{'seen':>9}{'kept':>9}{'dropped':>9}{'errors':>8}")
     for name in stats["order"]:

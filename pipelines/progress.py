@@ -201,7 +201,7 @@ class ProgressMonitor:
         self._started = 0.0
         self._live: Live | None = None
         self._thread: threading.Thread | None = None
-        self._once = LogOnceFilter()
+        self._once: list[tuple[logging.Handler, LogOnceFilter]] = []
         self._added_handler: logging.Handler | None = None
         self._removed_handlers: list[logging.Handler] = []
 
@@ -238,9 +238,10 @@ class ProgressMonitor:
         shutil.rmtree(self._directory, ignore_errors=True)
 
     def _route_logging(self) -> None:
-        """Every root handler drops repeated records. On a terminal, handlers that write to it
-        are swapped for one that prints through the live console; with no handler at all,
-        Python's last-resort handler would write around the display, so one is added."""
+        """Every root handler drops the records it has already printed. On a terminal, handlers
+        that write to it are swapped for one that prints through the live console; with no
+        handler at all, Python's last-resort handler would write around the display, so one is
+        added."""
         root = logging.getLogger()
         if self._live is not None:
             self._removed_handlers = [h for h in root.handlers if _writes_to_terminal(h)]
@@ -251,13 +252,16 @@ class ProgressMonitor:
                                    else logging.StreamHandler(sys.stderr))
             self._added_handler.setLevel(logging.WARNING)
             root.addHandler(self._added_handler)
-        for handler in root.handlers:
-            handler.addFilter(self._once)
+        for handler in root.handlers:  # one filter each: a record passes every handler once
+            once = LogOnceFilter()
+            handler.addFilter(once)
+            self._once.append((handler, once))
 
     def _restore_logging(self) -> None:
         root = logging.getLogger()
-        for handler in root.handlers:
-            handler.removeFilter(self._once)
+        for handler, once in self._once:
+            handler.removeFilter(once)
+        self._once = []
         if self._added_handler is not None:
             root.removeHandler(self._added_handler)
             self._added_handler = None
