@@ -27,11 +27,14 @@ class _Strict(BaseModel):
 class InputConfig(_Strict):
     """What to read. `paths` are fsspec paths or globs (local, gs://, s3://); empty means the
     bundled sample. `format` is guessed from each file name unless set. Records with a body over
-    `max_record_bytes` are dropped as `body_too_large` without being held in memory whole."""
+    `max_record_bytes` are dropped as `body_too_large` without being held in memory whole.
+    `limit` (`curate run --limit N`) stops reading after the first N records, in file-name order,
+    for a first look at a large crawl; the files are then read one after another by one worker."""
 
     paths: tuple[str, ...] = ()
     format: Literal["auto", "warc", "arc", "wet", "wat", "jsonl", "parquet"] = "auto"
     max_record_bytes: int = Field(default=10_000_000, ge=1)
+    limit: int | None = Field(default=None, ge=1)
 
 
 class OutputConfig(_Strict):
