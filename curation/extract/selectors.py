@@ -79,6 +79,24 @@ BOILERPLATE_TOKENS: tuple[str, ...] = (
 )
 
 
+def boilerplate_element_selectors() -> tuple[str, ...]:
+    return BOILERPLATE_ELEMENTS
+
+
+def boilerplate_class_selectors() -> tuple[str, ...]:
+    tokens = tuple(f'[class~="{word}" i]' for word in BOILERPLATE_TOKENS)
+    return (_attr_contains(BOILERPLATE_WORDS, ("class",)), *tokens)
+
+
+def boilerplate_id_selectors() -> tuple[str, ...]:
+    tokens = tuple(f'[id="{word}" i]' for word in BOILERPLATE_TOKENS)
+    return (_attr_contains(BOILERPLATE_WORDS, ("id",)), *tokens)
+
+
 def boilerplate_selectors() -> tuple[str, ...]:
-    token_selectors = tuple(f'[class~="{word}" i],[id="{word}" i]' for word in BOILERPLATE_TOKENS)
-    return (*BOILERPLATE_ELEMENTS, _attr_contains(BOILERPLATE_WORDS), *token_selectors)
+    return (*boilerplate_element_selectors(), *boilerplate_class_selectors(),
+            *boilerplate_id_selectors())
+
+
+# Comment threads: never the main container, even when a comment's body carries `post-text`.
+COMMENT_SECTIONS = _attr_contains(("comment", "disqus", "respond", "reply", "replies"))
