@@ -35,6 +35,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from curation.extract.math import restore_math
 from curation.extract.prose import (
     content_siblings,
+    items_are_sentences,
     non_link_chars,
     paragraph_chars,
     prose_chars,
@@ -162,8 +163,9 @@ _PROSE_BLOCK_CHARS = 400  # about three sentences of non-link paragraph text
 
 
 # A block this much link text is a list of names or tags however long it is ("... and 3381
-# guests left kudos"), where a long block of prose with some links is kept.
-_ALL_LINKS = 0.7
+# guests left kudos"), where a long block of prose with some links is kept; only a block that is
+# nearly the whole container (a page that is one list of links) stays.
+_ALL_LINKS = 0.8
 _MAX_LINK_BLOCKS = 5000  # beyond this the page is a link farm or hostile; the text check is O(n*depth)
 
 
@@ -180,15 +182,18 @@ def _remove_link_dense(root: LexborNode, max_density: float, max_share: float) -
         if not links:
             continue
         text_chars = len("".join(node.text().split()))
-        if text_chars == 0 or text_chars >= max_share * total:
+        if text_chars == 0:
             continue
         link_chars = sum(len("".join(link.text().split())) for link in links)
-        if link_chars < max_density * text_chars:
+        if link_chars >= _ALL_LINKS * text_chars and text_chars < _ALL_LINKS * total:
+            _remove_with_heading(node)  # names or tags, however much of the container they are
+            continue
+        if link_chars < max_density * text_chars or text_chars >= max_share * total:
             continue
         is_list = node.tag in ("ul", "ol", "dl")
-        if is_list and sits_in_prose(node):
-            continue  # a list of resources or dates that the article's paragraphs introduce
-        if is_list or text_chars < 1000 or link_chars >= _ALL_LINKS * text_chars:
+        if is_list and (sits_in_prose(node) or items_are_sentences(node)):
+            continue  # resources or dates that the article introduces; items that are sentences
+        if is_list or text_chars < 1000:
             _remove_with_heading(node)
 
 

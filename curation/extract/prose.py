@@ -20,6 +20,7 @@ from selectolax.lexbor import LexborNode
 MIN_PARAGRAPH_CHARS = 25  # shorter paragraphs are labels, buttons and datelines
 PROSE_PARAGRAPH_CHARS = 80  # a paragraph that reads as a sentence or more
 MIN_SIBLING_PROSE = 100
+PROSE_ITEM_CHARS = 40  # a list item with this much non-link text says something of its own
 
 
 def paragraph_prose(paragraph: LexborNode) -> int:
@@ -72,6 +73,17 @@ def content_siblings(container: LexborNode) -> list[LexborNode]:
               and prose_chars(child) >= MIN_SIBLING_PROSE):
             parts.append(child)
     return parts if len(parts) > 1 else [container]
+
+
+def items_are_sentences(node: LexborNode) -> bool:
+    """True when at least half of the items of list `node` carry PROSE_ITEM_CHARS of text outside
+    their links: a list of release notes or findings, where a menu or a list of related posts
+    is links alone (or links and dates)."""
+    items = node.css("li,dd")
+    if not items:
+        return False
+    sentences = sum(paragraph_prose(item) >= PROSE_ITEM_CHARS for item in items)
+    return 2 * sentences >= len(items)
 
 
 def _element_sibling(node: LexborNode, forward: bool) -> LexborNode | None:
