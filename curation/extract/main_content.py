@@ -33,6 +33,7 @@ from resiliparse.parse.html import HTMLTree
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from curation.extract.math import restore_math
+from curation.extract.page_meta import read_page_meta, remove_meta_lines
 from curation.extract.prose import (
     content_siblings,
     items_are_sentences,
@@ -92,6 +93,7 @@ def extract_main_text(
     text = trim_edges(clean_text(text), min_good_line_chars)
     if headline and text:
         text = f"{headline}\n{text}"
+    text = remove_meta_lines(text, read_page_meta(tree))
     return Extraction(text, chosen, formulas)
 
 
@@ -177,24 +179,37 @@ def _remove_link_dense(root: LexborNode, max_density: float, max_share: float) -
     if len(blocks) > _MAX_LINK_BLOCKS:
         return
     total = len("".join(root.text().split()))
+    kept_lists: set[int] = set()  # lists of the article: their items stay with them
     for node in blocks:
         links = node.css("a")
-        if not links:
+        if not links or _inside(node, kept_lists, root):
             continue
         text_chars = len("".join(node.text().split()))
         if text_chars == 0:
             continue
         link_chars = sum(len("".join(link.text().split())) for link in links)
-        if link_chars >= _ALL_LINKS * text_chars and text_chars < _ALL_LINKS * total:
-            _remove_with_heading(node)  # names or tags, however much of the container they are
-            continue
-        if link_chars < max_density * text_chars or text_chars >= max_share * total:
+        if link_chars < max_density * text_chars:
             continue
         is_list = node.tag in ("ul", "ol", "dl")
         if is_list and (sits_in_prose(node) or items_are_sentences(node)):
-            continue  # resources or dates that the article introduces; items that are sentences
+            kept_lists.add(node.mem_id)  # resources or dates the article introduces; sentences
+            continue
+        if link_chars >= _ALL_LINKS * text_chars and text_chars < _ALL_LINKS * total:
+            _remove_with_heading(node)  # names or tags, however much of the container they are
+            continue
+        if text_chars >= max_share * total:
+            continue
         if is_list or text_chars < 1000:
             _remove_with_heading(node)
+
+
+def _inside(node: LexborNode, ids: set[int], root: LexborNode) -> bool:
+    ancestor = node.parent
+    while ids and ancestor is not None and ancestor.mem_id != root.mem_id:
+        if ancestor.mem_id in ids:
+            return True
+        ancestor = ancestor.parent
+    return False
 
 
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
