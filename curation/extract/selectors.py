@@ -70,6 +70,11 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "author-box", "authorbox", "about-author", "rating", "print-link", "jp-relatedposts",
     "sharedaddy", "addtoany", "wp-block-latest", "yarpp", "outbrain", "taboola", "screen-reader",
     "sr-only", "visually-hidden", "visuallyhidden", "hidden-print",
+    # Tag and archive widgets, category lists, promos and site-info footers (issue 22's classes).
+    "widget_archive", "archive-list", "archives", "widget_categories", "cat-links", "tags-links",
+    "tag-links", "post-categories", "most-popular", "mostpopular", "most-read", "trending",
+    "promo-", "promo_", "promobox", "site-info", "more-stories", "more-from", "newsletter-signup", "about-us",
+    "about-the-company", "boilerplate", "disclaimer",
 )
 
 # Short class or id words that must match as a whole token to avoid false hits ("nav" in
