@@ -250,9 +250,10 @@ def _dropped_sample(record: dict[str, Any], stage: str, reason: str) -> DroppedS
     )
 
 
-def read_errors(fs: Any, root: str, limit: int) -> list[dict[str, Any]]:
+def read_errors(fs: Any, root: str, limit: int, stage: str = "*") -> list[dict[str, Any]]:
+    """At most `limit` dead letters under `root`, of every stage or of `stage` alone."""
     records: list[dict[str, Any]] = []
-    for path in sorted(fs.glob(_join(root, "errors", "*", "*.jsonl"))):
+    for path in sorted(fs.glob(_join(root, "errors", stage, "*.jsonl"))):
         with fs.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 if line.strip():
@@ -265,15 +266,7 @@ def read_errors(fs: Any, root: str, limit: int) -> list[dict[str, Any]]:
 def read_stage_errors(out_dir: str, stage: str, limit: int) -> list[dict[str, Any]]:
     """At most `limit` dead letters of one stage of the run in `out_dir` (none if it has none)."""
     fs, root = fsspec.core.url_to_fs(out_dir)
-    records: list[dict[str, Any]] = []
-    for path in sorted(fs.glob(_join(root, "errors", stage, "*.jsonl"))):
-        with fs.open(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    records.append(json.loads(line))
-                    if len(records) >= limit:
-                        return records
-    return records
+    return read_errors(fs, root, limit, stage)
 
 
 def dead_letter_origin(record: dict[str, Any]) -> str:
