@@ -12,16 +12,8 @@ from benchmarks.pii_eval import score_synthetic
 from curation.config import PiiConfig
 from curation.pii.context import nearest_label
 from curation.pii.detect import PiiDetector
-from curation.pii.stage import PiiStage
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def stage():
-    stage = PiiStage(PiiConfig())
-    stage.setup()
-    return stage
 
 
 @pytest.mark.parametrize(
@@ -106,8 +98,8 @@ def stage():
         pytest.param("IBAN FR76 30006 00001 12345678901 89", "IBAN <IBAN>", id="iban-bank-code-grouping"),
     ],
 )
-def test_redacts_as_written(stage, text, expected):
-    assert stage.redact(text)[0] == expected
+def test_redacts_as_written(pii_stage, text, expected):
+    assert pii_stage.redact(text)[0] == expected
 
 
 @pytest.mark.parametrize(
@@ -139,8 +131,8 @@ def test_redacts_as_written(stage, text, expected):
         pytest.param("Score +3 1000 2000 today.", id="country-code-split-across-groups"),
     ],
 )
-def test_leaves_alone(stage, text):
-    assert stage.redact(text) == (text, {})
+def test_leaves_alone(pii_stage, text):
+    assert pii_stage.redact(text) == (text, {})
 
 
 @pytest.mark.parametrize(
