@@ -223,18 +223,32 @@ def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     return a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
 
 
-def print_synthetic(path: Path, presidio_python: str | None) -> None:
+def print_synthetic(path: Path, presidio_python: str | None, halves: bool = False,
+                    show_errors: str | None = None) -> None:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     detector = PiiDetector(PiiConfig())
-    systems = {"ours": score_synthetic(rows, [{(s.start, s.end, s.kind) for s in detector.find(r["text"])}
-                                              for r in rows])}
+    ours_found = [{(s.start, s.end, s.kind) for s in detector.find(r["text"])} for r in rows]
+    found_by = {"ours": ours_found}
     if presidio_python:
         answers = run_presidio(presidio_python, [{"id": str(i), "text": r["text"], "entity": "ALL"}
                                                  for i, r in enumerate(rows)])
-        found = [{(int(a["start"]), int(a["end"]), PRESIDIO_TO_TYPE[str(a["entity"])])  # type: ignore[call-overload]
-                  for a in spans} for spans in answers]
-        systems["presidio"] = score_synthetic(rows, found)
-    print(f"\nSynthetic set {path.name}: {len(rows)} lines")
+        found_by["presidio"] = [
+            {(int(a["start"]), int(a["end"]), PRESIDIO_TO_TYPE[str(a["entity"])])  # type: ignore[call-overload]
+             for a in spans} for spans in answers]
+    parts = [("all", None)]
+    if halves:
+        parts = [("test half", "test"), ("tune half", "tune"), ("whole set", None)]
+    for title, half in parts:
+        chosen = [i for i, r in enumerate(rows) if half is None or r.get("half") == half]
+        systems = {name: score_synthetic([rows[i] for i in chosen], [found[i] for i in chosen])
+                   for name, found in found_by.items()}
+        print(f"\nSynthetic set {path.name}, {title}: {len(chosen)} lines")
+        _print_synthetic_table(systems)
+    if show_errors:
+        _print_errors(rows, ours_found, show_errors)
+
+
+def _print_synthetic_table(systems: dict[str, dict[str, Counter[str]]]) -> None:
     print("\n| type | gold | " + " | ".join(f"{name} P | {name} R" for name in systems) + " |")
     print("|---|---|" + "---|---|" * len(systems))
     ours = systems["ours"]
@@ -247,9 +261,25 @@ def print_synthetic(path: Path, presidio_python: str | None) -> None:
             cells.append(f"{row['tp'] / (row['tp'] + wrong) if row['tp'] + wrong else 1:.3f} | "
                          f"{row['tp'] / gold if gold else 1:.3f}")
         print(f"| {kind} | {gold} | " + " | ".join(cells) + " |")
-    clean = [t["(no PII)"] for t in systems.values()]
-    print("| sentences without PII, untouched | | "
-          + " | ".join(f"{c['untouched']}/{c['lines']} | " for c in clean) + "")
+    clean = [t.get("(no PII)", Counter()) for t in systems.values()]
+    print("| sentences without PII changed | " + str(clean[0]["lines"]) + " | " + " | ".join(
+        f"{c['lines'] - c['untouched']} ({(c['lines'] - c['untouched']) / max(1, c['lines']):.2%}) | "
+        for c in clean))
+
+
+def _print_errors(rows: list[dict], found: list[SpanSet], half: str) -> None:
+    """Misses, wrong boundaries and false positives of one half (`tune` when developing rules)."""
+    print(f"\nErrors on the {half} half:")
+    for row, got in zip(rows, found, strict=True):
+        if half != "all" and row.get("half") != half:
+            continue
+        gold = {(g["start"], g["end"], g["type"]) for g in row["spans"]}
+        if gold == got:
+            continue
+        text = row["text"]
+        missed = [f"{k}:{text[a:b]!r}" for a, b, k in sorted(gold - got)]
+        extra = [f"{k}:{text[a:b]!r}" for a, b, k in sorted(got - gold)]
+        print(f"  {row.get('template', '')}: missed {missed} extra {extra} | {text[:140]!r}")
 
 
 def extracted_pages(count: int) -> list[str]:
@@ -290,6 +320,56 @@ def print_throughput(pages: int, presidio_python: str | None) -> None:
               f"{len(texts) / presidio_s:,.0f} | {chars / presidio_s / 1e6:.2f} |")
 
 
+# Run in a child process with PYTHONPATH set to one checkout. A first pass loads what a worker loads
+# once (libphonenumber's per-country metadata, compiled patterns); the timed pass, in process CPU
+# seconds, uses a fresh detector, so no phone-validation cache carries over.
+_TIMED_PASS = """
+import json, sys, time
+from curation.config import PiiConfig
+from curation.pii.detect import PiiDetector
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+warm = PiiDetector(PiiConfig())
+for text in texts:
+    warm.find(text)
+best = float("inf")
+for _ in range(int(sys.argv[2])):
+    detector = PiiDetector(PiiConfig())
+    started = time.process_time()
+    for text in texts:
+        detector.find(text)
+    best = min(best, time.process_time() - started)
+print(best)
+"""
+
+
+def print_speed_against(baseline_root: Path, pages: int, rounds: int = 4, passes: int = 5) -> None:
+    """CPU seconds of the baseline checkout and of this one on the same pages, in alternating child
+    processes of one run so both see the same machine load; the fastest of `rounds` x `passes`
+    timed passes of each is reported (the minimum is the estimate least disturbed by other load)."""
+    import sys
+    import tempfile
+
+    texts = extracted_pages(pages)
+    here = Path(__file__).resolve().parents[1]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
+        json.dump(texts, handle)
+    seconds: dict[str, list[float]] = {"before": [], "after": []}
+    for _ in range(rounds):
+        for label, root in (("before", baseline_root), ("after", here)):
+            command = [sys.executable, "-c", _TIMED_PASS, handle.name, str(passes)]
+            done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600,
+                                  env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
+            seconds[label].append(float(done.stdout.strip()))
+    os.unlink(handle.name)
+    print(f"\nPII detection, {len(texts)} extracted pages, fastest of {rounds} alternating rounds x "
+          f"{passes} passes (process CPU seconds after a warm-up pass, fresh detector per timed pass):")
+    print("\n| checkout | CPU s | docs/s per core |\n|---|---:|---:|")
+    for label, root in (("before", baseline_root), ("after", here)):
+        best = min(seconds[label])
+        print(f"| {label} ({root}) | {best:.2f} | {len(texts) / best:,.0f} |")
+    print(f"after / before docs/s: {min(seconds['before']) / min(seconds['after']):.3f}")
+
+
 def _kinds(spans: list[Span]) -> Iterable[str]:
     return (s.kind for s in spans)
 
@@ -299,13 +379,31 @@ def main() -> None:
     parser.add_argument("--presidio-python", help="python of a venv with presidio-analyzer")
     parser.add_argument("--pages", type=int, default=300, help="extracted pages for throughput")
     parser.add_argument("--synthetic", type=Path, help="a set written by benchmarks/pii_synthetic.py")
+    parser.add_argument("--halves", action="store_true",
+                        help="score the test half, the tune half and the whole set (`half` field)")
+    parser.add_argument("--show-errors", choices=("tune", "test", "all"),
+                        help="print each wrong line of that half of the synthetic set")
+    parser.add_argument("--baseline-root", type=Path,
+                        help="a checkout of an earlier curation/ to time against, in the same run")
+    parser.add_argument("--skip-fixtures", action="store_true", help="only the synthetic set and speed")
     args = parser.parse_args()
+    if not args.skip_fixtures:
+        print_fixtures_and_dolma(args.presidio_python)
+    if args.synthetic:
+        print_synthetic(args.synthetic, args.presidio_python, args.halves, args.show_errors)
+    if args.pages:
+        print_throughput(args.pages, args.presidio_python)
+        if args.baseline_root:
+            print_speed_against(args.baseline_root, args.pages)
+
+
+def print_fixtures_and_dolma(presidio_python: str | None) -> None:
     cases = [c for c in load_cases(FIXTURES) if not c.skip_reason]
     skipped = Counter(c.skip_reason for c in load_cases(FIXTURES) if c.skip_reason)
     print(f"Presidio recognizer fixtures: {len(cases)} cases scored; skipped: {dict(skipped)}\n")
     tables = {"ours": score_fixtures(cases, ours())}
-    if args.presidio_python:
-        tables["presidio"] = score_fixtures(cases, presidio(args.presidio_python, cases))
+    if presidio_python:
+        tables["presidio"] = score_fixtures(cases, presidio(presidio_python, cases))
     print_fixture_table(tables)
     every = list(load_cases(FIXTURES))
     detector = PiiDetector(PiiConfig())
@@ -314,10 +412,7 @@ def main() -> None:
     print(f"\nAll {len(negatives)} must-find-nothing cases (URL, leniency and Turkish ones included), "
           f"default config, any type: {untouched}/{len(negatives)} untouched "
           f"({untouched / len(negatives):.1%})")
-    print_dolma(args.presidio_python)
-    if args.synthetic:
-        print_synthetic(args.synthetic, args.presidio_python)
-    print_throughput(args.pages, args.presidio_python)
+    print_dolma(presidio_python)
 
 
 if __name__ == "__main__":

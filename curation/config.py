@@ -46,11 +46,14 @@ class InputConfig(_Strict):
     named `input`; `sources` lists named sources (`SourceConfig`); with neither, the bundled
     sample is read as the source `sample`. `format` is guessed from each file name unless set.
     Records with a body over `max_record_bytes` are dropped as `body_too_large` without being
-    held in memory whole."""
+    held in memory whole. `limit` (`curate run --limit N`) stops reading after the first N
+    records in all, in file-path order across every source, for a first look at a large crawl;
+    the files are then read one after another by one worker."""
 
     paths: tuple[str, ...] = ()
     format: InputFormat = "auto"
     max_record_bytes: int = Field(default=10_000_000, ge=1)
+    limit: int | None = Field(default=None, ge=1)
     sources: tuple[SourceConfig, ...] = ()
 
     @model_validator(mode="after")
@@ -114,12 +117,21 @@ class ExtractConfig(_Strict):
 class LangIdConfig(_Strict):
     """fastText lid.176 (Joulin et al. 2016). A document is dropped when the top language's score
     is below `thresholds[lang]`, or `min_score` for languages not in the table. 0.5 keeps text the
-    model is more sure of than of all other languages together; FineWeb uses 0.65 for English."""
+    model is more sure of than of all other languages together; FineWeb uses 0.65 for English.
+    `lowercase` classifies the lowercased text: lid.176 mislabels capitalised headings
+    ("L'ASSEMBLEA GENERALE" as Catalan) and is right more often on lowercased sentences
+    (benchmarks/langid_eval.py, tune half). `thresholds` for Llama 3's eight languages are fitted
+    by `benchmarks/langid_eval.py --calibrate` on the tune half of UDHR sentences: the lowest score
+    at which at most 0.5% of the sentences kept under a label are another language, not below 0.3
+    (text that is no language, "12345 67890 !!!", scores 0.12). On lowercased text no tune
+    sentence is mislabelled above 0.3, so all eight sit at that floor."""
 
     enabled: bool = True
     model_path: str | None = None
     min_score: Probability = 0.5
-    thresholds: dict[str, Probability] = Field(default_factory=dict)
+    lowercase: bool = True
+    thresholds: dict[str, Probability] = Field(default_factory=lambda: {
+        "en": 0.3, "de": 0.3, "fr": 0.3, "it": 0.3, "pt": 0.3, "hi": 0.3, "es": 0.3, "th": 0.3})
 
     @field_validator("thresholds")
     @classmethod

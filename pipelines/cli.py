@@ -1,7 +1,8 @@
 """`curate`: the command line.
 
     curate run   [--config FILE] [--input PATHS...] [--output DIR] [--runner direct|dataflow]
-                 [--workers N] [--dry-run --job-json FILE] [Dataflow and Beam flags...]
+                 [--workers N] [--limit N] [--allow-empty] [--overwrite]
+                 [--dry-run --job-json FILE] [Dataflow and Beam flags...]
     curate stage NAME --input IN.jsonl --output OUT.jsonl [--keep-dropped] [--config FILE]
     curate report OUT_DIR [--output FILE] [--sample-docs N]
     curate inspect OUT_DIR [--stage S] [--reason R] [--limit N] [--chars N]
@@ -11,7 +12,14 @@
 `run` with no arguments processes the bundled sample into ./out. Flags that `curate` does not know
 are passed to Beam's PipelineOptions unchanged. `stage` runs one stage in this process over JSONL
 rows of Document fields, for debugging and evaluation. `report` writes `report.html` for a finished
-run (`run` writes it too); `inspect` prints its dropped-document samples in the terminal.
+run (`run` writes it too); `inspect` prints its dropped-document samples and dead letters.
+
+Exit codes: 0 done; 1 the run finished but read no document (`--allow-empty` accepts that);
+2 a usage or config mistake, reported in one line before anything runs.
+
+Nothing heavy is imported at module level: Beam, torch and the stages load only in the command
+that needs them, so `curate --help` and `curate stage extract` start in well under 1.5 CPU
+seconds (issue 22; `benchmarks/startup.py`).
 """
 
 from __future__ import annotations
@@ -22,18 +30,46 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+import curation
 from curation.config import Config, ConfigError, load_config, with_overrides
 from curation.document import Document, to_json_dict
-from curation.mix.mixer import Mixer
-from curation.mix.tokens import describe_tokenizer
 from curation.stage import CorpusStage, Dropped, Failure, run_stage
+from pipelines.stages import STAGE_NAMES, corpus_stage, per_document_stage
 
-STAGE_NAMES = ("url_safety", "url_dedup", "extract", "langid", "pii", "minhash_dedup",
-               "line_dedup", "heuristics", "classify", "mix")
-_DATAFLOW_FLAGS = ("project", "region", "temp_location", "staging_location",
-                   "sdk_container_image", "job_name", "machine_type", "max_num_workers")
+if TYPE_CHECKING:
+    from curation.mix.mixer import Mixer
+
+# flag -> (metavar, what it is); the first four are what a Dataflow job cannot start without
+DATAFLOW_FLAGS = {
+    "project": ("ID", "Google Cloud project id that runs and pays for the job (required)"),
+    "region": ("REGION", "Dataflow region, e.g. us-central1; workers start there (required)"),
+    "temp_location": ("GS_PATH", "gs:// folder for Beam's temporary files, e.g. gs://BUCKET/tmp "
+                                 "(required)"),
+    "sdk_container_image": ("IMAGE", "the worker image built from this repository's Dockerfile "
+                                     "and pushed where the job can pull it, e.g. "
+                                     "us-docker.pkg.dev/PROJECT/curation/worker:0.1.0 (required)"),
+    "staging_location": ("GS_PATH", "gs:// folder for the staged pipeline (default: temp_location)"),
+    "job_name": ("NAME", "name of the job in the console (default: Beam's generated name)"),
+    "machine_type": ("TYPE", "worker machine type, e.g. n2-standard-4 (default: Dataflow's)"),
+    "max_num_workers": ("N", "upper bound for autoscaling (default: Dataflow's)"),
+}
+REQUIRED_DATAFLOW_FLAGS = ("project", "region", "temp_location", "sdk_container_image")
+INPUT_ERRORS_SHOWN = 10
+_RUN_EPILOG = """\
+Dataflow: `--runner dataflow` (or runner.name in the config) submits the same pipeline to Google
+Cloud Dataflow; --project, --region, --temp_location and --sdk_container_image are required, on
+the command line or under runner.dataflow in the config (configs/dataflow.yaml). --dry-run builds
+the whole job description offline, without credentials. Any other flag is passed to Beam's
+PipelineOptions unchanged (e.g. --num_workers, --service_account_email).
+
+examples:
+  curate run                                  # the bundled sample into ./out
+  curate run --input 'crawl/*.warc.gz' --output out --workers 2 --limit 1000
+  curate run --runner dataflow --project P --region us-central1 --temp_location gs://B/tmp \\
+             --sdk_container_image IMAGE --input 'gs://B/warc/*.warc.gz' --output gs://B/out
+"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,22 +95,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def version_line() -> str:
+    """`curate --version`: this package's version and the Beam it runs on (metadata only)."""
+    from importlib import metadata
+
+    try:
+        beam = metadata.version("apache-beam")
+    except metadata.PackageNotFoundError:
+        beam = "not installed"
+    return (f"curate {curation.__version__} (llama3-curation; apache-beam {beam}; "
+            f"Python {sys.version.split()[0]})")
+
+
+class _VersionAction(argparse.Action):
+    """Like argparse's "version" action, but builds the line only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        print(version_line())
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="curate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="run the pipeline (default: bundled sample into ./out)")
+    run = commands.add_parser(
+        "run", help="run the pipeline (default: bundled sample into ./out)",
+        description="Run the whole pipeline: read, filter, dedup, classify, mix, write shards, "
+                    "stats.json, manifest.json and report.html.",
+        epilog=_RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("--config", help="YAML config file (default: built-in defaults)")
     run.add_argument("--input", nargs="+", help="input files, directories or globs")
     run.add_argument("--output", help="output directory (local, gs:// or s3://)")
     run.add_argument("--runner", choices=("direct", "dataflow"))
     run.add_argument("--workers", type=int, help="local worker processes (multi_processing mode)")
+    run.add_argument("--limit", type=int, metavar="N",
+                     help="stop after the first N records (files in name order): a first look")
+    run.add_argument("--allow-empty", action="store_true",
+                     help="exit 0 even when no document was read (default: exit 1)")
+    run.add_argument("--overwrite", action="store_true",
+                     help="write into a non-empty output directory that holds no manifest of an "
+                          "earlier run (nothing in it is deleted; same-named files are replaced)")
     run.add_argument("--dry-run", action="store_true",
                      help="Dataflow only: build the job description offline, do not submit")
     run.add_argument("--job-json", default="dataflow_job.json",
                      help="where --dry-run writes the job description (default: %(default)s)")
-    for flag in _DATAFLOW_FLAGS:
-        run.add_argument(f"--{flag}", help=argparse.SUPPRESS)
+    dataflow = run.add_argument_group(
+        "Google Cloud Dataflow (with --runner dataflow; each can also be set under runner.dataflow "
+        "in the config)")
+    for flag, (metavar, meaning) in DATAFLOW_FLAGS.items():
+        dataflow.add_argument(f"--{flag}", type=int if flag == "max_num_workers" else None,
+                              metavar=metavar, help=meaning)
 
     stage = commands.add_parser("stage", help="run one stage over a JSONL file of documents")
     stage.add_argument("name", choices=STAGE_NAMES)
@@ -150,11 +227,15 @@ def _build_kl_reference(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> Config:
+    if args.config is not None and not Path(args.config).is_file():
+        raise ConfigError(f"no such config file: {args.config}")
     config = load_config(args.config)
     overrides: dict[str, Any] = {}
     if args.command == "run":
         if args.input:
             overrides["input.paths"] = list(args.input)
+        if args.limit is not None:
+            overrides["input.limit"] = args.limit
         if args.output:
             overrides["output.dir"] = args.output
         if args.runner:
@@ -163,15 +244,20 @@ def _config(args: argparse.Namespace) -> Config:
             overrides["runner.direct.num_workers"] = args.workers
             overrides["runner.direct.running_mode"] = (
                 "multi_processing" if args.workers > 1 else "in_memory")
-        for flag in _DATAFLOW_FLAGS:
+        for flag in DATAFLOW_FLAGS:
             if getattr(args, flag) is not None:
                 overrides[f"runner.dataflow.{flag}"] = getattr(args, flag)
     return with_overrides(config, overrides) if overrides else config
 
 
 def _run(args: argparse.Namespace, config: Config, extra: list[str]) -> int:
-    from pipelines.run import InputError, run
-
+    if config.runner.name == "dataflow":
+        missing = [f"--{flag}" for flag in REQUIRED_DATAFLOW_FLAGS
+                   if getattr(config.runner.dataflow, flag) is None]
+        if missing:
+            print(f"curate: a Dataflow run needs {', '.join(missing)} (flags, or runner.dataflow.* "
+                  "in the config; `curate run --help` explains each)", file=sys.stderr)
+            return 2
     if args.dry_run:
         if config.runner.name != "dataflow":
             print("curate: --dry-run builds a Dataflow job; add --runner dataflow", file=sys.stderr)
@@ -181,20 +267,64 @@ def _run(args: argparse.Namespace, config: Config, extra: list[str]) -> int:
         path = write_job_description(config, extra, args.job_json)
         print(f"wrote the Dataflow job description to {path}")
         return 0
-    try:
-        summary = run(config, extra, progress=True)
-    except InputError as exc:
-        print(f"curate: {exc}", file=sys.stderr)
-        return 2
-    _print_summary(summary.stats, summary.manifest, summary.output_dir)
+    from pipelines.progress import quiet_library_progress
+
+    with quiet_library_progress():
+        from pipelines.run import InputError, OutputDirError, run
+
+        try:
+            summary = run(config, extra, progress=True, overwrite=args.overwrite)
+        except (InputError, OutputDirError) as exc:
+            print(f"curate: {exc}", file=sys.stderr)
+            return 2
+    print_summary(summary.stats, summary.manifest, summary.output_dir)
+    read = summary.stats["stages"]["read"]
+    problems = input_problems(summary.output_dir, summary.stats)
+    if read["kept"] == 0 and not args.allow_empty:
+        print(f"curate: no document was read ({read['seen']} record(s): "
+              f"{sum(read['dropped'].values())} not pages, {sum(read['errors'].values())} "
+              "unreadable); --allow-empty accepts an empty run", file=sys.stderr)
+        _print_lines(problems, sys.stderr)
+        return 1
+    _print_lines(problems, sys.stderr)
     return 0
 
 
-def _print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: str) -> None:
-    print(f"{'stage':<12}{'seen':>9}{'kept':>9}{'dropped':>9}{'errors':>8}")
+def _print_lines(lines: Sequence[str], stream: TextIO) -> None:
+    for line in lines:
+        print(line, file=stream)
+
+
+def input_problems(output_dir: str, stats: dict[str, Any], shown: int = INPUT_ERRORS_SHOWN) -> list[str]:
+    """Lines naming the first `shown` input files or records the read stage could not read, with
+    the error type and message (from its dead letters), then how many more there are."""
+    errors = stats["stages"]["read"]["errors"]
+    total = sum(errors.values())
+    if not total:
+        return []
+    from curation.report.gather import dead_letter_origin, read_stage_errors
+
+    records = read_stage_errors(output_dir, "read", limit=max(shown, 1000))
+    records.sort(key=lambda r: ((r.get("source") or {}).get("file") or "",
+                                (r.get("source") or {}).get("offset") or 0))
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(errors.items()))
+    lines = [f"curate: {total} input record(s) or file(s) could not be read ({kinds}); "
+             f"dead letters in {output_dir.rstrip('/')}/errors/read/"]
+    for record in records[:shown]:
+        lines.append(f"  {dead_letter_origin(record)}: {record.get('error_type')}: "
+                     f"{record.get('message')}")
+    if total > min(shown, len(records)):
+        lines.append(f"  ... and {total - min(shown, len(records))} more "
+                     f"(curate inspect {output_dir} --stage read)")
+    return lines
+
+
+def print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: str) -> None:
+    width = max([len("stage"), *(len(name) for name in stats["order"])]) + 2
+    print(f"{'stage':<{width}}{'seen':>9}{'kept':>9}{'dropped':>9}{'errors':>8}")
     for name in stats["order"]:
         s = stats["stages"][name]
-        print(f"{name:<12}{s['seen']:>9}{s['kept']:>9}{sum(s['dropped'].values()):>9}"
+        print(f"{name:<{width}}{s['seen']:>9}{s['kept']:>9}{sum(s['dropped'].values()):>9}"
               f"{sum(s['errors'].values()):>8}")
     reasons = sorted(((count, f"{name}/{reason}") for name in stats["order"]
                       for reason, count in stats["stages"][name]["dropped"].items()), reverse=True)
@@ -210,8 +340,8 @@ def _print_summary(stats: dict[str, Any], manifest: dict[str, Any], output_dir: 
     print(f"wrote {output_dir} in {stats['elapsed_s']}s; accounting reconciled: "
           f"{stats['reconciled']}")
     if manifest["config"]["output"]["report"]:
-        print(f"report: {output_dir.rstrip('/')}/report.html; dropped samples: "
-              f"curate inspect {output_dir} --stage STAGE --reason REASON")
+        print(f"report: {output_dir.rstrip('/')}/report.html; dropped samples and dead letters: "
+              f"curate inspect {output_dir}")
 
 
 def _report_or_inspect(args: argparse.Namespace) -> int:
@@ -251,18 +381,18 @@ def _stage(args: argparse.Namespace, config: Config) -> int:
         if isinstance(item, Document):
             docs.append(item)
         elif isinstance(item, ReadError):
-            failures.append({"line": item.offset, "error_type": item.error_type,
+            failures.append({"line": item.line, "error_type": item.error_type,
                              "message": item.message})
     rows_read = len(docs) + len(failures)
     counts: Counter[str] = Counter()
-    corpus = _corpus_stage(args.name, config)
+    corpus = corpus_stage(args.name, config)
     with open(args.output, "w", encoding="utf-8") as out:
         for result in _stage_results(args.name, config, docs, counts, corpus):
             row = _stage_row(result, args.keep_dropped, counts, failures)
             if row is not None:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    if isinstance(corpus, Mixer) and corpus.result is not None:
-        _finish_mix_stage(corpus, args.output, counts)
+    if args.name == "mix" and getattr(corpus, "result", None) is not None:
+        _finish_mix_stage(corpus, args.output, counts)  # type: ignore[arg-type]
     if failures:
         errors_path = Path(args.output).with_suffix(".errors.jsonl")
         errors_path.write_text("".join(json.dumps(f) + "\n" for f in failures), encoding="utf-8")
@@ -276,6 +406,8 @@ def _stage(args: argparse.Namespace, config: Config) -> int:
 def _finish_mix_stage(mixer: Mixer, output: str, counts: Counter[str]) -> None:
     """Writes the mix report beside the output and prints it; copies after a document's first
     use are counted as `repeats`, not `kept`."""
+    from curation.mix.tokens import describe_tokenizer
+
     assert mixer.result is not None
     report = {"tokenizer": {"name": mixer.config.tokenizer,
                             "source": describe_tokenizer(mixer.config.tokenizer)},
@@ -301,11 +433,7 @@ def _stage_results(
 
         yield from classify_in_memory(docs, config.stages.classify)
         return
-    from pipelines.graph import per_document_stages, post_dedup_stages, pre_dedup_stages
-
-    enabled = _enabled(config, name)
-    stages = pre_dedup_stages(enabled) + per_document_stages(enabled) + post_dedup_stages(enabled)
-    stage = next(s for s in stages if s.name == name)
+    stage = per_document_stage(name, config)
     stage.setup()
     try:
         for doc in docs:
@@ -315,27 +443,6 @@ def _stage_results(
             yield result
     finally:
         stage.teardown()
-
-
-def _corpus_stage(name: str, config: Config) -> CorpusStage | None:
-    """The exact in-memory reference of a stage that needs the whole corpus, if `name` is one."""
-    from curation.dedup.lines import LineDedup
-    from curation.dedup.near_dup import MinHashDedup
-    from curation.dedup.url import UrlDedup
-
-    if name == "url_dedup":
-        return UrlDedup()
-    if name == "minhash_dedup":
-        return MinHashDedup(config.stages.minhash_dedup)
-    if name == "line_dedup":
-        return LineDedup(config.stages.line_dedup)
-    if name == "mix":
-        return Mixer(config.stages.mix)
-    return None
-
-
-def _enabled(config: Config, name: str) -> Config:
-    return with_overrides(config, {f"stages.{name}.enabled": True})
 
 
 def _stage_row(
@@ -354,8 +461,6 @@ def _stage_row(
     failures.append({"id": result.doc.id, "url": result.doc.url, "error_type": result.error_type,
                      "message": result.message})
     return None
-
-
 
 
 if __name__ == "__main__":

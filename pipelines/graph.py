@@ -103,7 +103,7 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
     out = config.output.dir
     head = config.output.error_text_head_chars
     read = pipeline | ReadDocuments(
-        inputs, config.input.format, config.input.max_record_bytes, head
+        inputs, config.input.format, config.input.max_record_bytes, head, config.input.limit
     )
     docs, dropped, errors = read.kept, [read.dropped], [read.errors]
 

@@ -14,11 +14,19 @@ counts twice); the end-of-run summary and `stats.json` use the run's exact Beam 
 never touches the output directory, so outputs are byte-identical with or without it. Where the
 variable is unset (Dataflow workers, tests) `record` returns at once. Dataflow shows the same
 counters in its console: `dataflow_console_url` gives the job's page.
+
+A clean display (issue 25): during a run, library progress bars are off (`quiet_library_progress`:
+transformers' "Loading weights" tqdm bar tore the live table), each distinct log record is
+printed once (the mix's unreachable-share warnings came twice in piped logs), and on a terminal
+log records go through the live display's console, so they print above the table instead of
+through it; the table is transient, so nothing of it stays above the final summary.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import shutil
 import sys
@@ -27,7 +35,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -38,6 +46,9 @@ from rich.table import Table
 from rich.text import Text
 
 PROGRESS_DIR_ENV = "CURATION_PROGRESS_DIR"
+# read by huggingface_hub (and through it transformers) and by tqdm >= 4.66 (`TQDM_<ARG>` defaults);
+# worker processes inherit them
+QUIET_PROGRESS_ENV = {"HF_HUB_DISABLE_PROGRESS_BARS": "1", "TQDM_DISABLE": "1"}
 FLUSH_S = 0.5
 _COUNTED = ("seen", "kept", "dropped.", "error.")
 
@@ -119,6 +130,58 @@ def read_progress(directory: str) -> dict[str, dict[str, int]]:
     return {stage: dict(counters) for stage, counters in total.items()}
 
 
+@contextlib.contextmanager
+def quiet_library_progress() -> Iterator[None]:
+    """Turn library progress bars off for the block: set the environment for modules and worker
+    processes still to come, and switch off the bars of those already imported."""
+    saved = {key: os.environ.get(key) for key in QUIET_PROGRESS_ENV}
+    os.environ.update(QUIET_PROGRESS_ENV)
+    if "huggingface_hub" in sys.modules:
+        sys.modules["huggingface_hub"].utils.disable_progress_bars()
+    if "transformers" in sys.modules:
+        sys.modules["transformers"].utils.logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class LogOnceFilter(logging.Filter):
+    """Passes the first record of each (logger, level, message) and drops its repeats."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[tuple[str, int, str]] = set()
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.levelno, record.getMessage())
+        with self._lock:
+            if key in self._seen:
+                return False
+            self._seen.add(key)
+        return True
+
+
+class _ConsoleHandler(logging.Handler):
+    """Prints log records through a rich console, so they land above its live display."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(logging.WARNING)
+        self.console = console
+        self.setFormatter(logging.Formatter("%(levelname)s:%(name)s:%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.console.print(self.format(record), markup=False, highlight=False, soft_wrap=True)
+        except Exception:  # a log line must never end the run
+            self.handleError(record)
+
+
 class ProgressMonitor:
     """A context manager around a local run: sets up the side channel, polls it every `poll_s`
     seconds and draws a live table on a terminal (a plain line every `log_s` seconds elsewhere);
@@ -138,6 +201,9 @@ class ProgressMonitor:
         self._started = 0.0
         self._live: Live | None = None
         self._thread: threading.Thread | None = None
+        self._once: list[tuple[logging.Handler, LogOnceFilter]] = []
+        self._added_handler: logging.Handler | None = None
+        self._removed_handlers: list[logging.Handler] = []
 
     def __enter__(self) -> ProgressMonitor:
         self._directory = tempfile.mkdtemp(prefix="curation-progress-")
@@ -149,6 +215,7 @@ class ProgressMonitor:
         if self.console.is_terminal:
             self._live = Live(self.render(), console=self.console, auto_refresh=False, transient=True)
             self._live.start()
+        self._route_logging()
         self._thread = threading.Thread(target=self._loop, name="curation-progress-monitor", daemon=True)
         self._thread.start()
         return self
@@ -162,12 +229,45 @@ class ProgressMonitor:
         self.poll()
         if self._live is not None:
             self._live.stop()
+        self._restore_logging()
         for key, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
         shutil.rmtree(self._directory, ignore_errors=True)
+
+    def _route_logging(self) -> None:
+        """Every root handler drops the records it has already printed. On a terminal, handlers
+        that write to it are swapped for one that prints through the live console; with no
+        handler at all, Python's last-resort handler would write around the display, so one is
+        added."""
+        root = logging.getLogger()
+        if self._live is not None:
+            self._removed_handlers = [h for h in root.handlers if _writes_to_terminal(h)]
+            for handler in self._removed_handlers:
+                root.removeHandler(handler)
+        if self._live is not None or not root.handlers:
+            self._added_handler = (_ConsoleHandler(self.console) if self._live is not None
+                                   else logging.StreamHandler(sys.stderr))
+            self._added_handler.setLevel(logging.WARNING)
+            root.addHandler(self._added_handler)
+        for handler in root.handlers:  # one filter each: a record passes every handler once
+            once = LogOnceFilter()
+            handler.addFilter(once)
+            self._once.append((handler, once))
+
+    def _restore_logging(self) -> None:
+        root = logging.getLogger()
+        for handler, once in self._once:
+            handler.removeFilter(once)
+        self._once = []
+        if self._added_handler is not None:
+            root.removeHandler(self._added_handler)
+            self._added_handler = None
+        for handler in self._removed_handlers:
+            root.addHandler(handler)
+        self._removed_handlers = []
 
     def poll(self) -> None:
         self.counts = read_progress(self._directory)
@@ -213,6 +313,14 @@ class ProgressMonitor:
             table.add_row(name, f"{counters.get('seen', 0):,}", f"{counters.get('kept', 0):,}",
                           f"{dropped:,}", f"{errors:,}")
         return Group(Text(f"running: {self.headline()}", style="bold"), table)
+
+
+def _writes_to_terminal(handler: logging.Handler) -> bool:
+    stream = getattr(handler, "stream", None)
+    try:
+        return isinstance(handler, logging.StreamHandler) and bool(stream and stream.isatty())
+    except (ValueError, OSError):
+        return False
 
 
 def dataflow_console_url(project: str | None, region: str | None, job_id: str) -> str:

@@ -4,12 +4,17 @@ Patterns are expanded on the workers (so a Dataflow job can be built offline), f
 with a Reshuffle, and each file is read by one worker, in file order. Every WARC record, JSONL line
 or Parquet row is `seen` once and then kept, dropped (non-page records, non-200, non-HTML, ...) or
 sent to errors (a truncated gzip ends the file with a dead letter naming the offset).
+
+With `limit` (`curate run --limit N`) the files are sorted by name and read one after another by a
+single worker until N records have been seen, so the first look at a large crawl reads only what
+it keeps and is the same on any runner; the documents are then spread again for the stages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 import apache_beam as beam
 import fsspec
@@ -47,29 +52,68 @@ def _has_known_format(path: str) -> bool:
     return True
 
 
+class FileTask(NamedTuple):
+    """One input file and how to read it: its format and the source it belongs to."""
+
+    path: str
+    fmt: str
+    source: str | None = None
+    category: str | None = None
+
+
+def expand_source(source: tuple[str, str, str | None, str | None]) -> list[FileTask]:
+    """The files of one (pattern, format, source, category), as FileTasks in name order."""
+    pattern, fmt, name, category = source
+    return [FileTask(path, fmt, name, category) for path in expand_pattern(pattern)]
+
+
 class _ReadFileFn(beam.DoFn):
-    def __init__(self, fmt: str, max_record_bytes: int, text_head_chars: int,
-                 source: str | None = None, category: str | None = None) -> None:
-        self._fmt = fmt
+    def __init__(self, max_record_bytes: int, text_head_chars: int) -> None:
         self._max_record_bytes = max_record_bytes
         self._text_head_chars = text_head_chars
-        self._tags = {SOURCE_FIELD: source} if source else {}
-        if category:
-            self._tags["category"] = category
         self._counters: StageCounters | None = None
 
     def setup(self) -> None:
         self._counters = StageCounters(STAGE)
 
-    def process(self, path: str) -> Iterator[Any]:
+    def process(self, task: FileTask) -> Iterator[Any]:
+        yield from self._read(task, None)
+
+    def _read(self, task: FileTask, remaining: list[int] | None) -> Iterator[Any]:
+        """Reads `task`; with `remaining` ([records left]), stops when it reaches 0."""
         counters = self._counters
         assert counters is not None
         counters.inc("files")
-        for result in read_path(path, self._fmt, self._max_record_bytes):
+        tags: dict[str, str] = {SOURCE_FIELD: task.source} if task.source else {}
+        if task.category:
+            tags["category"] = task.category
+        records = read_path(task.path, task.fmt, self._max_record_bytes)
+        for result in records if remaining is None else itertools.islice(records, remaining[0]):
             counters.seen()
-            if self._tags and isinstance(result, Document):
-                result = result.with_metadata(**self._tags)
+            if remaining is not None:
+                remaining[0] -= 1
+            if tags and isinstance(result, Document):
+                result = result.with_metadata(**tags)
             yield from route(STAGE, result, counters, self._text_head_chars)
+        records.close()  # closes the file now, not when the generator is collected
+
+
+class _ReadFirstRecordsFn(_ReadFileFn):
+    """Reads all files in path order, one after another, and stops after `limit` records in all
+    (across every source)."""
+
+    def __init__(self, max_record_bytes: int, text_head_chars: int, limit: int) -> None:
+        super().__init__(max_record_bytes, text_head_chars)
+        self._limit = limit
+
+    def process(self, tasks: Iterable[FileTask]) -> Iterator[Any]:  # type: ignore[override]
+        counters = self._counters
+        assert counters is not None
+        remaining = [self._limit]
+        for task in sorted(tasks):
+            if remaining[0] <= 0:
+                return
+            yield from self._read(task, remaining)
 
 
 class ReadDocuments(beam.PTransform):
@@ -79,36 +123,40 @@ class ReadDocuments(beam.PTransform):
 
     def __init__(
         self, patterns: Sequence[str] | Sequence[SourceConfig], fmt: str = "auto",
-        max_record_bytes: int = 10_000_000, text_head_chars: int = 500,
+        max_record_bytes: int = 10_000_000, text_head_chars: int = 500, limit: int | None = None,
     ) -> None:
         super().__init__(label=STAGE)
-        self._sources = [p if isinstance(p, SourceConfig) else None for p in patterns]
-        self._patterns = [p for p in patterns if isinstance(p, str)]
-        self._fmt = fmt
+        self._entries: list[tuple[str, str, str | None, str | None]] = []
+        for item in patterns:
+            if isinstance(item, SourceConfig):
+                self._entries += [(p, item.format, item.name, item.category) for p in item.paths]
+            else:
+                self._entries.append((item, fmt, None, None))
         self._max_record_bytes = max_record_bytes
         self._text_head_chars = text_head_chars
+        self._limit = limit
 
     def expand(self, pbegin: pvalue.PBegin) -> StageResult:
-        sources = [s for s in self._sources if s is not None]
-        if not sources:
-            return self._read(pbegin, "", self._patterns, self._fmt, None, None)
-        results = [self._read(pbegin, f"_{s.name}", list(s.paths), s.format, s.name, s.category)
-                   for s in sources]
-        if len(results) == 1:
-            return results[0]
-        return StageResult(*(
-            tuple(getattr(r, part) for r in results) | f"All{part.title()}" >> beam.Flatten()
-            for part in ("kept", "dropped", "errors")))
-
-    def _read(self, pbegin: pvalue.PBegin, suffix: str, patterns: list[str], fmt: str,
-              source: str | None, category: str | None) -> StageResult:
-        outputs = (
+        files = (
             pbegin
-            | f"Patterns{suffix}" >> beam.Create(patterns)
-            | f"ExpandPatterns{suffix}" >> beam.FlatMap(expand_pattern)
-            | f"SpreadFiles{suffix}" >> beam.Reshuffle()
-            | f"ReadRecords{suffix}" >> beam.ParDo(
-                _ReadFileFn(fmt, self._max_record_bytes, self._text_head_chars, source, category)
+            | "Patterns" >> beam.Create(self._entries)
+            | "ExpandPatterns" >> beam.FlatMap(expand_source)
+        )
+        if self._limit is None:
+            outputs = (
+                files
+                | "SpreadFiles" >> beam.Reshuffle()
+                | "ReadRecords" >> beam.ParDo(
+                    _ReadFileFn(self._max_record_bytes, self._text_head_chars)
+                ).with_outputs(DROPPED, ERRORS, main="kept")
+            )
+            return StageResult(outputs.kept, outputs[DROPPED], outputs[ERRORS])
+        outputs = (
+            files
+            | "AllFiles" >> beam.combiners.ToList()
+            | "ReadFirstRecords" >> beam.ParDo(_ReadFirstRecordsFn(
+                self._max_record_bytes, self._text_head_chars, self._limit)
             ).with_outputs(DROPPED, ERRORS, main="kept")
         )
-        return StageResult(outputs.kept, outputs[DROPPED], outputs[ERRORS])
+        kept = outputs.kept | "SpreadRecords" >> beam.Reshuffle()
+        return StageResult(kept, outputs[DROPPED], outputs[ERRORS])

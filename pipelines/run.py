@@ -5,6 +5,13 @@ Local runs use Beam's DirectRunner (`in_memory`, or `multi_processing` with one 
 Dataflow runs use the same graph; `dry_run=True` builds the full job description offline instead.
 With `progress=True` a local run draws live counters (pipelines/progress.py) and a Dataflow run
 prints its job page, where the same counters show.
+
+Reruns never delete what the tool did not write: `manifest.json` lists every file the run wrote
+(`files`, paths relative to the output directory), and a rerun removes exactly those before it
+starts. A non-empty directory without such a manifest is refused (`OutputDirError`) unless
+`overwrite=True` (`curate run --overwrite`), which writes into it and deletes nothing. What the
+run wrote is found by comparing the directory's listing (size and modification time of each
+file) before and after the pipeline, so a user's own file beside the shards is never listed.
 """
 
 from __future__ import annotations
@@ -12,11 +19,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
+import posixpath
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import apache_beam as beam
+import fsspec
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
@@ -35,13 +45,16 @@ from pipelines.stats import (
 )
 from pipelines.write import join_path, write_bytes
 
-_RUN_OUTPUTS = (
-    "shards", "anneal", "dropped", "errors", "stats.json", "manifest.json", "mix.json", REPORT_NAME,
-)
+MANIFEST = "manifest.json"
+_BOOKKEEPING = ("stats.json", MANIFEST)
 
 
 class InputError(ValueError):
     pass
+
+
+class OutputDirError(ValueError):
+    """The output directory holds files that no earlier run's manifest accounts for."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,20 +95,88 @@ def beam_options(config: Config, extra_args: Sequence[str] = ()) -> PipelineOpti
     return PipelineOptions([*args, *extra_args], save_main_session=False)
 
 
-def clear_previous_outputs(output_dir: str) -> None:
-    """Remove what an earlier run wrote, so stale shards never mix with new ones."""
-    for name in _RUN_OUTPUTS:
-        path = join_path(output_dir, name)
-        if FileSystems.exists(path):
-            FileSystems.delete([path])
+Listing = dict[str, tuple[int, str]]
 
 
-def run(config: Config, extra_args: Sequence[str] = (), progress: bool = False) -> RunSummary:
+def list_output_dir(output_dir: str) -> Listing:
+    """{path relative to `output_dir`: (size, modification stamp)} of every file under it."""
+    fs, root = fsspec.core.url_to_fs(output_dir)
+    if not fs.exists(root):
+        return {}
+    root = root.rstrip("/")
+    listing: Listing = {}
+    for path, info in fs.find(root, detail=True).items():
+        stamp = next((info[key] for key in ("mtime", "updated", "LastModified", "generation", "ETag")
+                      if info.get(key) is not None), "")
+        listing[path[len(root) + 1:]] = (int(info.get("size") or 0), str(stamp))
+    return listing
+
+
+def prepare_output_dir(output_dir: str, overwrite: bool = False) -> Listing:
+    """Remove the files the previous run's manifest lists, refuse a directory with other files
+    and no manifest unless `overwrite`, and return the listing left (to tell what this run adds)."""
+    listing = list_output_dir(output_dir)
+    if not listing:
+        return listing
+    previous = _previous_files(output_dir, listing)
+    if previous is None:
+        if not overwrite:
+            raise OutputDirError(
+                f"{output_dir} is not empty and holds no manifest.json of an earlier `curate run` "
+                f"({len(listing)} file(s), e.g. {sorted(listing)[0]}); choose an empty or new "
+                "directory, or pass --overwrite to write into it (nothing in it is deleted)")
+        return listing
+    fs, root = fsspec.core.url_to_fs(output_dir)
+    root = root.rstrip("/")
+    doomed = sorted(name for name in previous if name in listing)
+    if doomed:
+        fs.rm([f"{root}/{name}" for name in doomed])
+    _remove_empty_folders(output_dir, doomed)
+    return {name: entry for name, entry in listing.items() if name not in previous}
+
+
+def _previous_files(output_dir: str, listing: Listing) -> set[str] | None:
+    """The files the previous run wrote, from its manifest; None if there is no such manifest."""
+    if MANIFEST not in listing:
+        return None
+    try:
+        manifest = _read_json(join_path(output_dir, MANIFEST))
+    except (OSError, ValueError):
+        return None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, list):
+        return None
+    # only plain relative paths inside the directory: a manifest is data, never a way out of it
+    return {name for name in files if isinstance(name, str) and name
+            and not name.startswith("/") and ".." not in posixpath.normpath(name).split("/")}
+
+
+def _remove_empty_folders(output_dir: str, removed: Sequence[str]) -> None:
+    """Local directories only: folders that removing `removed` left empty (object stores have
+    no folders to leave behind)."""
+    if "://" in output_dir and not output_dir.startswith("file://"):
+        return
+    root = os.path.abspath(output_dir.removeprefix("file://"))
+    folders = {os.path.dirname(os.path.join(root, name)) for name in removed}
+    for folder in sorted(folders, key=len, reverse=True):
+        while folder.startswith(root + os.sep) and os.path.isdir(folder) and not os.listdir(folder):
+            os.rmdir(folder)
+            folder = os.path.dirname(folder)
+
+
+def files_written(output_dir: str, before: Mapping[str, tuple[int, str]]) -> list[str]:
+    """Files under `output_dir` that are new or changed since `before` was listed."""
+    after = list_output_dir(output_dir)
+    return sorted(name for name, entry in after.items() if before.get(name) != entry)
+
+
+def run(config: Config, extra_args: Sequence[str] = (), progress: bool = False,
+        overwrite: bool = False) -> RunSummary:
     """Run to completion and write stats, manifest and (if `output.report`) the report; raises
     AccountingError if the counts disagree, after writing them all so the report shows where."""
     inputs = resolve_inputs(config)
     output_dir = config.output.dir
-    clear_previous_outputs(output_dir)
+    before = prepare_output_dir(output_dir, overwrite)
     started = time.time()
     pipeline = beam.Pipeline(options=beam_options(config, extra_args))
     build_pipeline(pipeline, config, inputs)
@@ -111,8 +192,11 @@ def run(config: Config, extra_args: Sequence[str] = (), progress: bool = False) 
     manifest = build_manifest(config, inputs, output_dir, stats)
     check_written_rows(stats, manifest["docs_written"])
     manifest["reconciled"] = stats["reconciled"]
+    written = files_written(output_dir, before)
+    manifest["files"] = sorted({*written, *_BOOKKEEPING,
+                                *((REPORT_NAME,) if config.output.report else ())})
     write_bytes(join_path(output_dir, "stats.json"), _json(stats))
-    write_bytes(join_path(output_dir, "manifest.json"), _json(manifest))
+    write_bytes(join_path(output_dir, MANIFEST), _json(manifest))
     if config.output.report:
         write_report(output_dir)
     check_accounting(stats)

@@ -25,6 +25,17 @@ def warc_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
+def pii_stage():
+    """The PII stage with its default config, set up once per module."""
+    from curation.config import PiiConfig
+    from curation.pii.stage import PiiStage
+
+    stage = PiiStage(PiiConfig())
+    stage.setup()
+    return stage
+
+
+@pytest.fixture(scope="module")
 def stages():
     """The text stages with their default config, set up once per module (fuzz and hostile inputs)."""
     from curation.config import Config

@@ -124,12 +124,15 @@ def test_dropped_samples_are_bounded_and_name_their_reason(runs):
         assert all(line["stage"] == path.parent.name and line["reason"] == path.stem for line in lines)
 
 
-def test_a_second_run_replaces_the_first(runs, tmp_path):
-    stale = runs["one_b"] / "shards" / "general" / "part-09999-of-09999.parquet"
-    stale.write_bytes(b"stale")
+def test_a_second_run_replaces_its_own_files_and_keeps_the_users(runs, tmp_path):
+    before = sorted(p.name for p in (runs["one_b"] / "shards").rglob("*.parquet"))
+    foreign = runs["one_b"] / "shards" / "general" / "part-09999-of-09999.parquet"
+    foreign.write_bytes(b"not written by curate")  # not in the manifest: a rerun must not delete it
     config = runs["one_b"].parent / "small_shards.yaml"
     curate_run(runs["one_b"], config, 1)
-    assert not stale.exists()
+    assert foreign.read_bytes() == b"not written by curate"
+    after = sorted(p.name for p in (runs["one_b"] / "shards").rglob("*.parquet") if p != foreign)
+    assert after == before
 
 
 def test_broken_input_becomes_dead_letters_and_still_reconciles(tmp_path):

@@ -10,13 +10,6 @@ from curation.pii.stage import PiiStage
 from tests.conftest import evaldata_path
 
 
-@pytest.fixture(scope="module")
-def stage():
-    stage = PiiStage(PiiConfig())
-    stage.setup()
-    return stage
-
-
 # One keep case (nothing to redact) and cases per type, each with the redacted text expected.
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -47,8 +40,8 @@ def stage():
         ("eth 0x52908400098527886E0F7030069857D2E4169EE7", "eth <CRYPTO_WALLET>"),
     ],
 )
-def test_redacts_each_type(stage, text, expected):
-    assert stage.redact(text)[0] == expected
+def test_redacts_each_type(pii_stage, text, expected):
+    assert pii_stage.redact(text)[0] == expected
 
 
 @pytest.mark.parametrize(
@@ -69,22 +62,22 @@ def test_redacts_each_type(stage, text, expected):
         "Use sk-learn-compatible-estimators-for-everything today.",
     ],
 )
-def test_leaves_look_alikes_alone(stage, text):
-    assert stage.redact(text) == (text, {})
+def test_leaves_look_alikes_alone(pii_stage, text):
+    assert pii_stage.redact(text) == (text, {})
 
 
-def test_document_scores_and_counters(stage):
+def test_document_scores_and_counters(pii_stage):
     doc = Document(id="d", url="https://a.org", text="a@b.org, c@d.org and 10.0.0.1")
-    kept = stage.process(doc)
+    kept = pii_stage.process(doc)
     assert kept.text == "<EMAIL>, <EMAIL> and <IP>"
     assert dict(kept.scores) == {"pii_email": 2.0, "pii_ip": 1.0, "pii_total": 3.0}
-    assert stage.kept_counters(kept) == {"redacted.email": 2, "redacted.ip": 1, "docs_with_pii": 1}
-    empty = stage.process(Document(id="e", url="https://a.org", text=""))
-    assert empty.scores == {"pii_total": 0.0} and stage.kept_counters(empty) == {}
+    assert pii_stage.kept_counters(kept) == {"redacted.email": 2, "redacted.ip": 1, "docs_with_pii": 1}
+    empty = pii_stage.process(Document(id="e", url="https://a.org", text=""))
+    assert empty.scores == {"pii_total": 0.0} and pii_stage.kept_counters(empty) == {}
 
 
-def test_lone_surrogates_do_not_fail_the_document(stage):
-    assert stage.redact("mail a@b.org \ud800 end") == ("mail <EMAIL> \ufffd end", {"email": 1})
+def test_lone_surrogates_do_not_fail_the_document(pii_stage):
+    assert pii_stage.redact("mail a@b.org \ud800 end") == ("mail <EMAIL> \ufffd end", {"email": 1})
 
 
 def test_placeholders_and_types_are_configurable():
@@ -106,10 +99,10 @@ ADVERSARIAL_UNITS = ["7", ".", "@", "1.", "a@", ":", "4111 ", "-", "(1) ", "12 "
 
 
 @pytest.mark.parametrize("unit", ADVERSARIAL_UNITS)
-def test_adversarial_megabyte_runs_finish_in_bounded_time(stage, unit):
+def test_adversarial_megabyte_runs_finish_in_bounded_time(pii_stage, unit):
     text = unit * (1_000_000 // len(unit))
     started = time.perf_counter()
-    stage.redact(text)
+    pii_stage.redact(text)
     assert time.perf_counter() - started < 1.0
 
 
@@ -135,6 +128,7 @@ def test_presidio_recognizer_fixtures_meet_the_bar():
 
 def test_phone_budget_falls_back_to_shape_and_counts_it():
     stage = PiiStage(PiiConfig(phone_validation_budget=0))
-    kept = stage.process(Document(id="d", url="https://a.org", text="Call +44 20 7946 0958 or 555 0132."))
-    assert kept.text == "Call <PHONE> or 555 0132."
+    # No phone label here: a labelled number is accepted on its shape, budget or not.
+    kept = stage.process(Document(id="d", url="https://a.org", text="Offices +44 20 7946 0958 or 555 0132."))
+    assert kept.text == "Offices <PHONE> or 555 0132."
     assert kept.scores["pii_phone_unvalidated"] == 1.0

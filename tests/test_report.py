@@ -33,6 +33,18 @@ def out(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def empty_out(tmp_path_factory):
+    """A run that reads nothing: its only input is a PNG renamed .warc.gz (issue 25)."""
+    folder = tmp_path_factory.mktemp("empty")
+    image = folder / "image.warc.gz"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    config = with_overrides(Config(), {"input.paths": [str(image)], "output.dir": str(folder / "out"),
+                                       "stages.classify.enabled": False})
+    run(config)
+    return folder / "out"
+
+
 class _Elements(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -74,6 +86,37 @@ def test_run_writes_a_report_with_every_section_filled_from_its_counters(out):
                 f"<td>{plan['achieved_share']:.1%}</td>") in page
     assert "<mark>" in page  # dropped samples with their evidence highlighted
     assert "every document accounted for" in page
+
+
+def test_bookkeeping_records_are_apart_from_quality_drops_and_labels_are_words(out):
+    data = gather(str(out), max_docs=0)
+    read = json.loads((out / "stats.json").read_text())["stages"]["read"]
+    bookkeeping = {r: read["dropped"][r] for r in ("record_request", "record_metadata", "record_warcinfo")}
+    assert dict(data.bookkeeping()) == bookkeeping and all(bookkeeping.values())
+    reasons = {(stage, reason) for stage, reason, _ in data.drop_reasons()}
+    assert not reasons & {("read", r) for r in bookkeeping} and ("read", "non_html_content") in reasons
+    funnel = data.funnel()
+    assert funnel[0] == ("input records, less WARC bookkeeping", read["seen"] - sum(bookkeeping.values()))
+    assert funnel[1] == ("pages read (HTTP 200 HTML)", read["kept"])
+    order = json.loads((out / "stats.json").read_text())["order"]
+    assert not {label for label, _ in funnel} & set(order)  # words, not stage ids
+    page = render(data)
+    assert "WARC bookkeeping records (not pages, not quality drops)" in page
+
+
+def test_a_constant_distribution_is_a_sentence_not_a_bar(out):
+    data = gather(str(out))
+    data.sample.scores["formulas"] = [0.0] * 7
+    page = render(data)
+    assert ('<p class="constant" id="chart-score-formulas"><b>formulas</b>: all 7 sampled documents '
+            "have the value 0 (one value, no chart).</p>") in page
+
+
+def test_the_banner_does_not_shine_green_over_an_empty_run(empty_out):
+    page = (empty_out / "report.html").read_text(encoding="utf-8")
+    assert "every document accounted for" not in page
+    assert '<span class="bad" id="empty-run">no document was written</span>' in page
+    assert "ArchiveLoadFailed" in page and "image.warc.gz" in page
 
 
 def test_same_output_gives_the_same_report(out, tmp_path):
@@ -149,8 +192,27 @@ def test_report_renders_its_charts_in_a_real_browser(out, tmp_path):
     for chart in CHARTS:  # Plotly.newPlot ran: the div got its class and an SVG
         assert "js-plotly-plot" in rendered.get(chart, ""), chart
     assert len(re.findall(r'class="main-svg"', dom.stdout)) >= 2 * len(CHARTS)
+    assert not re.search(r'class="modebar-btn', dom.stdout)  # no modebar over the titles
+    for chart in ("chart-length-chars", "chart-length-words", "chart-dirty-words"):  # log axes
+        drawn = dom.stdout[dom.stdout.index(f'id="{chart}"'):]
+        labels = re.findall(r'<g class="ytick">.*?>([^<>]*)</text>', drawn[:drawn.index("</svg>")])
+        assert labels and all(re.fullmatch(r"10*|[0-9.]+[kM]?", label) for label in labels), labels
+        assert all(set(label.rstrip("kM")) <= set("10.") for label in labels), labels
     shot = tmp_path / "report.png"
     taken = subprocess.run([*common, "--hide-scrollbars", "--window-size=1280,3000",
                             f"--screenshot={shot}", url], capture_output=True, text=True, timeout=180)
     assert taken.returncode == 0, taken.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+
+
+def test_the_empty_run_banner_in_a_real_browser(empty_out, tmp_path):
+    browser = chromium()
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+                          "--virtual-time-budget=15000", "--dump-dom", (empty_out / "report.html").as_uri()],
+                         capture_output=True, text=True, timeout=180)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert elements(dom.stdout).get("empty-run") == "bad"
+    banner = dom.stdout[dom.stdout.rindex("<span", 0, dom.stdout.index('id="empty-run"')):]
+    banner = re.sub(r"<[^>]+>", "", banner[:banner.index("</div>")])
+    assert banner.startswith("no document was written: 1 records read, 0 of them pages; 1 errors")
+    assert "ArchiveLoadFailed" in banner and "every document accounted for" not in dom.stdout

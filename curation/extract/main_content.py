@@ -33,14 +33,28 @@ from resiliparse.parse.html import HTMLTree
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from curation.extract.math import restore_math
+from curation.extract.page_meta import read_page_meta, remove_meta_lines
+from curation.extract.prose import (
+    content_siblings,
+    items_are_sentences,
+    non_link_chars,
+    paragraph_chars,
+    prose_chars,
+    sits_in_prose,
+)
 from curation.extract.selectors import (
+    COMMENT_SECTIONS,
     MAIN_CONTENT_CANDIDATES,
     NON_TEXT_ELEMENTS,
-    boilerplate_selectors,
+    boilerplate_class_selectors,
+    boilerplate_element_selectors,
+    boilerplate_id_selectors,
 )
 from curation.extract.text_cleanup import clean_text, trim_edges
 
-_BOILERPLATE = ",".join(boilerplate_selectors())
+_BOILERPLATE_ELEMENTS = ",".join(boilerplate_element_selectors())
+_BOILERPLATE_CLASSES = ",".join(boilerplate_class_selectors())
+_BOILERPLATE_IDS = ",".join(boilerplate_id_selectors())
 _NON_TEXT = ",".join(NON_TEXT_ELEMENTS)
 _LINK_BLOCKS = "ul,ol,dl,table,div,section,p,li,h1,h2,h3,h4,h5,h6,blockquote"
 
@@ -64,12 +78,14 @@ def extract_main_text(
         return Extraction("", "none", formulas)
     container, chosen = _main_container(body, min_candidate_chars, min_container_share)
     headline = _headline_outside(body, container)
-    for node in container.css(_NON_TEXT if include_tables else f"{_NON_TEXT},table"):
-        node.remove()
-    _remove_boilerplate(container, max_boilerplate_share)
-    _remove_link_dense(container, max_link_density, max_boilerplate_share)
-    _remove_orphan_headings(container)
-    subtree = HTMLTree.parse(container.html or "")
+    parts = content_siblings(container) if container is not body else [container]
+    for part in parts:
+        for node in part.css(_NON_TEXT if include_tables else f"{_NON_TEXT},table"):
+            node.remove()
+        _remove_boilerplate(part, max_boilerplate_share)
+        _remove_link_dense(part, max_link_density, max_boilerplate_share)
+        _remove_orphan_headings(part)
+    subtree = HTMLTree.parse("".join(part.html or "" for part in parts))
     text = extract_plain_text(
         subtree, preserve_formatting=True, main_content=False, list_bullets=False,
         alt_texts=False, links=False, form_fields=False, noscript=False,
@@ -77,25 +93,39 @@ def extract_main_text(
     text = trim_edges(clean_text(text), min_good_line_chars)
     if headline and text:
         text = f"{headline}\n{text}"
+    text = remove_meta_lines(text, read_page_meta(tree))
     return Extraction(text, chosen, formulas)
 
 
 def _main_container(body: LexborNode, min_chars: int, min_share: float) -> tuple[LexborNode, str]:
     """The first candidate that holds `min_chars` of text and `min_share` of the page's
     paragraph text (a `.entry-content` teaser in a sidebar is not the article)."""
-    page_paragraphs = _paragraph_chars(body)
+    page_paragraphs = paragraph_chars(body)
+    comments = {node.mem_id for node in body.css(COMMENT_SECTIONS)}
     for selector in MAIN_CONTENT_CANDIDATES:
         best: LexborNode | None = None
         best_chars = 0
         for node in body.css(selector):
-            chars = len(node.text())
+            if _in_comments(node, comments):
+                continue
+            chars = non_link_chars(node)
             if chars > best_chars:
                 best, best_chars = node, chars
         if best is None or best_chars < min_chars:
             continue
-        if _paragraph_chars(best) >= min_share * page_paragraphs:
+        if paragraph_chars(best) >= min_share * page_paragraphs:
             return best, selector.split(",", 1)[0]
     return body, "body"
+
+
+def _in_comments(node: LexborNode, comments: set[int]) -> bool:
+    """True when `node` is or sits inside a comment thread (ids from `COMMENT_SECTIONS`)."""
+    ancestor: LexborNode | None = node
+    while comments and ancestor is not None and ancestor.tag not in ("body", "html"):
+        if ancestor.mem_id in comments:
+            return True
+        ancestor = ancestor.parent
+    return False
 
 
 def _headline_outside(body: LexborNode, container: LexborNode, levels: int = 3) -> str:
@@ -116,24 +146,28 @@ def _headline_outside(body: LexborNode, container: LexborNode, levels: int = 3) 
     return ""
 
 
-def _paragraph_chars(node: LexborNode) -> int:
-    total = 0
-    for paragraph in node.css("p"):
-        chars = len(paragraph.text().strip())
-        if chars >= 25:
-            total += chars
-    return total
-
-
 def _remove_boilerplate(container: LexborNode, max_share: float) -> None:
     """Detach boilerplate-looking nodes, except one that holds `max_share` of the text or more
-    (a theme that marks its article body `no-share` or `has-sidebar` is still the article)."""
+    (a theme that marks its article body `no-share` or `has-sidebar` is still the article).
+    A node matched only by an id word is kept when it holds `_PROSE_BLOCK_CHARS` of prose:
+    documentation generators and wikis derive section ids from headings, so "Sharing with a single
+    developer" becomes `id="sharing-with-a-single-developer"`, which is no share widget."""
     total = len(container.text())
-    for node in container.css(_BOILERPLATE):
+    for node in container.css(f"{_BOILERPLATE_ELEMENTS},{_BOILERPLATE_CLASSES}"):
         if len(node.text()) < max_share * total:
+            node.remove()
+    for node in container.css(_BOILERPLATE_IDS):
+        if len(node.text()) < max_share * total and prose_chars(node) < _PROSE_BLOCK_CHARS:
             node.remove()
 
 
+_PROSE_BLOCK_CHARS = 400  # about three sentences of non-link paragraph text
+
+
+# A block this much link text is a list of names or tags however long it is ("... and 3381
+# guests left kudos"), where a long block of prose with some links is kept; only a block that is
+# nearly the whole container (a page that is one list of links) stays.
+_ALL_LINKS = 0.8
 _MAX_LINK_BLOCKS = 5000  # beyond this the page is a link farm or hostile; the text check is O(n*depth)
 
 
@@ -145,18 +179,37 @@ def _remove_link_dense(root: LexborNode, max_density: float, max_share: float) -
     if len(blocks) > _MAX_LINK_BLOCKS:
         return
     total = len("".join(root.text().split()))
+    kept_lists: set[int] = set()  # lists of the article: their items stay with them
     for node in blocks:
         links = node.css("a")
-        if not links:
+        if not links or _inside(node, kept_lists, root):
             continue
         text_chars = len("".join(node.text().split()))
-        if text_chars == 0 or text_chars >= max_share * total:
+        if text_chars == 0:
             continue
         link_chars = sum(len("".join(link.text().split())) for link in links)
-        if link_chars >= max_density * text_chars and (
-            node.tag in ("ul", "ol", "dl") or text_chars < 1000
-        ):
+        if link_chars < max_density * text_chars:
+            continue
+        is_list = node.tag in ("ul", "ol", "dl")
+        if is_list and (sits_in_prose(node) or items_are_sentences(node)):
+            kept_lists.add(node.mem_id)  # resources or dates the article introduces; sentences
+            continue
+        if link_chars >= _ALL_LINKS * text_chars and text_chars < _ALL_LINKS * total:
+            _remove_with_heading(node)  # names or tags, however much of the container they are
+            continue
+        if text_chars >= max_share * total:
+            continue
+        if is_list or text_chars < 1000:
             _remove_with_heading(node)
+
+
+def _inside(node: LexborNode, ids: set[int], root: LexborNode) -> bool:
+    ancestor = node.parent
+    while ids and ancestor is not None and ancestor.mem_id != root.mem_id:
+        if ancestor.mem_id in ids:
+            return True
+        ancestor = ancestor.parent
+    return False
 
 
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))

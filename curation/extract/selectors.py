@@ -70,6 +70,11 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "author-box", "authorbox", "about-author", "rating", "print-link", "jp-relatedposts",
     "sharedaddy", "addtoany", "wp-block-latest", "yarpp", "outbrain", "taboola", "screen-reader",
     "sr-only", "visually-hidden", "visuallyhidden", "hidden-print",
+    # Tag and archive widgets, category lists, promos and site-info footers (issue 22's classes).
+    "widget_archive", "archive-list", "archives", "widget_categories", "cat-links", "tags-links",
+    "tag-links", "post-categories", "most-popular", "mostpopular", "most-read", "trending",
+    "promo-", "promo_", "promobox", "site-info", "more-stories", "more-from", "newsletter-signup", "about-us",
+    "about-the-company", "boilerplate", "disclaimer",
 )
 
 # Short class or id words that must match as a whole token to avoid false hits ("nav" in
@@ -79,6 +84,24 @@ BOILERPLATE_TOKENS: tuple[str, ...] = (
 )
 
 
+def boilerplate_element_selectors() -> tuple[str, ...]:
+    return BOILERPLATE_ELEMENTS
+
+
+def boilerplate_class_selectors() -> tuple[str, ...]:
+    tokens = tuple(f'[class~="{word}" i]' for word in BOILERPLATE_TOKENS)
+    return (_attr_contains(BOILERPLATE_WORDS, ("class",)), *tokens)
+
+
+def boilerplate_id_selectors() -> tuple[str, ...]:
+    tokens = tuple(f'[id="{word}" i]' for word in BOILERPLATE_TOKENS)
+    return (_attr_contains(BOILERPLATE_WORDS, ("id",)), *tokens)
+
+
 def boilerplate_selectors() -> tuple[str, ...]:
-    token_selectors = tuple(f'[class~="{word}" i],[id="{word}" i]' for word in BOILERPLATE_TOKENS)
-    return (*BOILERPLATE_ELEMENTS, _attr_contains(BOILERPLATE_WORDS), *token_selectors)
+    return (*boilerplate_element_selectors(), *boilerplate_class_selectors(),
+            *boilerplate_id_selectors())
+
+
+# Comment threads: never the main container, even when a comment's body carries `post-text`.
+COMMENT_SECTIONS = _attr_contains(("comment", "disqus", "respond", "reply", "replies"))

@@ -1,7 +1,9 @@
 """The `langid` stage: fastText lid.176 sets `lang` and `lang_score`; low-confidence text is dropped.
 
 fastText's `predict` reads one line: a newline ends the input, so newlines are replaced with spaces
-first (as datatrove's FT176LID does) and the whole document is classified at once.
+first (as datatrove's FT176LID does) and the whole document is classified at once. With
+`lowercase` (the default) the text is lowercased first, which makes lid.176 right on more
+sentences of the Llama 3 languages (benchmarks/langid_eval.py measures both).
 
 Drop reasons:
 - `no_text`: nothing to classify.
@@ -36,7 +38,8 @@ class LangIdStage(Stage):
 
     def predict(self, text: str) -> tuple[str, float]:
         self.setup()
-        labels, scores = self._model.predict(" ".join(text.split()), k=1)
+        flat = " ".join(text.split())
+        labels, scores = self._model.predict(flat.lower() if self.config.lowercase else flat, k=1)
         return labels[0].removeprefix(_LABEL_PREFIX), min(float(scores[0]), 1.0)
 
     def process(self, doc: Document) -> Outcome:

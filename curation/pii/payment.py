@@ -7,15 +7,28 @@ short last group (12-digit Maestro numbers only in this form), an issuer prefix 
 2221-2720 range, which Presidio misses), a valid Luhn check digit, and not a run of one digit.
 13-digit numbers starting with 1 are excluded as Presidio does (they are mostly timestamps).
 
-IBANs: a country code, two check digits and the BBAN, written compact or in groups of four
-separated by single spaces or hyphens. The BBAN must match the country's length and character classes from
-the SWIFT IBAN registry (`data/iban_formats.json`, generated from schwifty's registry, MIT) and the
-whole number must satisfy mod 97 = 1.
+With a card word nearby (`card`, `Maestro`, `credit`, `debit`, `exp`, `CVV`, in the Llama 3 languages;
+see `context.py`), any 12-19 digit Luhn-valid number with an issuer prefix in use is a card, in any
+grouping (one or two spaces, hyphens, or none): Maestro (50, 56-69; 12-19 digits), Discover (6011,
+644-649, 65), UnionPay (62, 81), RuPay (60, 65, 81, 82, 508), Mir (2200-2204), JCB, Diners and the
+rest. Without a card word, 12-digit numbers and the 8x prefixes are left alone: twelve digits is the
+length of FedEx tracking numbers, Aadhaar-style ids and many order numbers, and one in ten of them is
+Luhn-valid by chance.
+
+IBANs: a country code, two check digits and the BBAN, in any case (`de89 3704 ...`, as typed into
+web forms) and with any single spaces or hyphens between characters (`FR76 30006 00001 ...`, bank
+statements group by bank and branch code). Exactly the country's number of characters is read; a
+letter or digit right after them means a longer code, not an IBAN. The letters of the BBAN must be
+in one case (Presidio's tests reject `LV80 bANK 0000 ...`). The upper-cased BBAN must match
+the country's length and character classes from the SWIFT IBAN registry (`data/iban_formats.json`,
+generated from schwifty's registry, MIT) and the whole number must satisfy mod 97 = 1, so a random
+string passes with odds of about 1 in 97 times the format's own odds.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -23,7 +36,7 @@ from typing import Any
 
 import re2
 
-from curation.pii.context import has_other_id_label
+from curation.pii.context import card_word_spans, has_card_context, has_other_id_label
 from curation.pii.spans import Span, follows_iban_head, is_word_char
 
 # The leading class consumes the character before the number, so digit runs yield one candidate.
@@ -32,7 +45,13 @@ _LONG_CARD = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{4}(?:[- ]?\d{4}){3}[- ]?\d{2,3
 # Printed in fours with a short last group (13-digit Visa as 4-4-4-1, Diners as 4-4-4-2) or three
 # fours (12-digit Maestro); one separator used throughout.
 _FOURS_CARD = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{4}([- ])\d{4}[- ]\d{4}(?:[- ]\d{1,4})?)")
-_IBAN = re2.compile(r"[A-Z]{2}\d{2}(?:[ -]?[0-9A-Z]{4}){2,7}(?:[ -]?[0-9A-Z]{1,3})?")
+# Any grouping with one or two spaces or a hyphen; read only next to a card word.
+_CONTEXT_CARD = re2.compile(r"(?:^|[^0-9A-Za-z_])(\d{2,19}(?:(?: {1,2}|-)\d{1,16}){0,5})")
+_CARD_IIN = re.compile(r"2[2-7]|3[0-9]|4|5|6|8[12]|0604")  # 0604: an early Maestro range
+_LONGEST_CARD_TEXT = 40  # 19 digits with two spaces between each of five groups, and some slack
+# A country code and two check digits start an IBAN candidate; `_iban_text` reads the rest.
+_IBAN_START = re2.compile(r"(?:^|[^0-9A-Za-z_])([A-Za-z]{2}[ -]?\d[ -]?\d)")
+_AFTER_DIGIT_GROUP = re.compile(r"\d[-./]$")
 # Thirteen or more digit groups in a row are a table of numbers, not cards; masking them first keeps
 # adversarial inputs (a megabyte of `4111 `) from costing one regex match per group.
 _NUMBER_TABLE = re2.compile(r"(?:\d{1,5}[ -]){12,}\d{1,5}")
@@ -53,6 +72,7 @@ def find_credit_cards(text: str) -> Iterator[Span]:
     yield from _cards(_CARD, text)
     yield from _cards(_LONG_CARD, text)
     yield from _cards(_FOURS_CARD, text)
+    yield from _cards_in_context(text)
 
 
 def _cards(pattern: Any, text: str) -> Iterator[Span]:
@@ -64,21 +84,69 @@ def _cards(pattern: Any, text: str) -> Iterator[Span]:
         digits = number.translate(_SEPARATORS)
         if digits[0] not in "123456" or (len(digits) == 13 and digits[0] == "1"):
             continue
-        if len(digits) == 12 and (digits[0] not in "56" or len(set(number[4::5])) != 1):
-            continue  # 12 digits: Maestro (5, 6) only, and only printed in fours
+        if len(digits) == 12:
+            continue  # 12 digits: only next to a card word (`_cards_in_context`)
         if len(set(digits)) == 1 or not luhn_valid(digits):
             continue
         if follows_iban_head(text, start) or _all_years(match.group(1)):
             continue  # the digit groups of an (invalid) IBAN, or a list of years
+        if _AFTER_DIGIT_GROUP.search(text[max(0, start - 2):start]) or text[start - 1:start] == "+":
+            continue  # the tail of a longer number (`087-2849971-2061615`), or a `+` phone number
         if has_other_id_label(text, start):
             continue  # `Tracking number 5685...`
         yield Span(start, end, "credit_card")
 
 
+def _cards_in_context(text: str) -> Iterator[Span]:
+    """12-19 digit Luhn-valid numbers with an issuer prefix, in any grouping, next to a card word.
+    Only the stretches around card words are scanned. From each candidate the longest valid reading
+    of whole groups wins (`4111 1111 1111 1111 123` with its CVV is read as the 16 digits)."""
+    for low, high in _regions_near_card_words(text):
+        segment = text[low:high]
+        for match in _CONTEXT_CARD.finditer(segment):
+            start = match.start(1) + low
+            if start == low and low > 0 and (text[low - 1].isdigit() or text[low - 1] in " -"):
+                continue  # the segment cut a number
+            found = _longest_card_from(text, start, match.group(1))
+            if found is not None:
+                yield found
+
+
+def _regions_near_card_words(text: str) -> list[tuple[int, int]]:
+    """Merged stretches where a number could sit within `has_card_context`'s reach of a card word
+    (48 characters after the word, 24 before it, plus the number's own length)."""
+    regions: list[tuple[int, int]] = []
+    for start, end in card_word_spans(text):
+        low, high = max(0, start - 24 - _LONGEST_CARD_TEXT), min(len(text), end + 48 + _LONGEST_CARD_TEXT)
+        if regions and low <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], high)
+        else:
+            regions.append((low, high))
+    return regions
+
+
+def _longest_card_from(text: str, start: int, candidate: str) -> Span | None:
+    groups = [(m.start() + start, m.end() + start) for m in re.finditer(r"\d+", candidate)]
+    for last in range(len(groups) - 1, -1, -1):
+        end = groups[last][1]
+        digits = "".join(text[a:b] for a, b in groups[:last + 1])
+        if len(digits) < 12:
+            return None
+        if len(digits) > 19 or is_word_char(text, end) or not _CARD_IIN.match(digits):
+            continue
+        if len(set(digits)) == 1 or not luhn_valid(digits) or _all_years(text[start:end]):
+            continue
+        if follows_iban_head(text, start) or has_other_id_label(text, start) or \
+                _AFTER_DIGIT_GROUP.search(text[max(0, start - 2):start]) or text[start - 1:start] == "+":
+            return None
+        return Span(start, end, "credit_card") if has_card_context(text, start, end) else None
+    return None
+
+
 def _all_years(number: str) -> bool:
     """`1996 1997 1998 1999`: separated groups that are all years 1900-2099 (no issuer uses these
     prefixes: 19xx and 20xx are neither UATP nor Mastercard's 2221-2720 range)."""
-    groups = number.replace("-", " ").split(" ")
+    groups = number.replace("-", " ").split()
     return len(groups) > 1 and all(len(g) == 4 and g[:2] in ("19", "20") for g in groups)
 
 
@@ -112,26 +180,23 @@ def iban_valid(compact: str) -> bool:
 
 
 def find_ibans(text: str) -> Iterator[Span]:
-    for match in _IBAN.finditer(text):
-        start = match.start()
-        if is_word_char(text, start - 1):
-            continue
-        spec = iban_formats().get(match.group()[:2])
+    for match in _IBAN_START.finditer(text):
+        start = match.start(1)
+        spec = iban_formats().get(text[start:start + 2].upper())
         if spec is None:
             continue
-        end = _end_after_chars(text, start, match.end(), spec[0])
-        if end is None or is_word_char(text, end):
-            continue
-        if iban_valid(text[start:end].replace(" ", "").replace("-", "")):
-            yield Span(start, end, "iban")
+        written = _iban_text(spec[0]).match(text, start)
+        if written is None or is_word_char(text, written.end()):
+            continue  # too short, or a letter or digit right after: a longer code
+        compact = written.group().replace(" ", "").replace("-", "")
+        account = compact[4:]
+        if not (account.isupper() or account.islower() or account.isdigit()):
+            continue  # `LV80 bANK 0000 ...`: one odd letter is a typo or another code (Presidio's test)
+        if iban_valid(compact.upper()):
+            yield Span(start, written.end(), "iban")
 
 
-def _end_after_chars(text: str, start: int, limit: int, count: int) -> int | None:
-    """The index just after the `count`-th non-separator character from `start`, within `limit`."""
-    seen = 0
-    for index in range(start, limit):
-        if text[index] not in " -":
-            seen += 1
-            if seen == count:
-                return index + 1
-    return None
+@cache
+def _iban_text(length: int) -> re.Pattern[str]:
+    """`length` letters and digits from the start, any one space or hyphen between two of them."""
+    return re.compile(rf"[A-Za-z]{{2}}(?:[ -]?[0-9A-Za-z]){{{length - 2}}}")

@@ -11,8 +11,23 @@ the longest valid window from each starting group is kept:
   trunk prefix (`0` in most of Europe, `1` in the NANP), or behind the country code without `+`
   (`91-415-555-0132`). This matches libphonenumber's `Leniency.VALID`, Presidio's default.
 
-A phone label just before the number (`Tel.:`, `call`, `Mobil`; see `context.py`) also admits bare
-digit strings and SSN-like groupings, and an identifier label (`Order`, `ISBN`) rules a number out.
+Labels (`context.py`, the nearest one within four words decides) widen or narrow this:
+
+- A phone label (`Tel.:`, `call`, `Mobil`, `portable`, `móvil`, `फ़ोन`, `โทร`) admits a local number
+  without area code or country code on its shape alone: 6 to 15 digits in any common grouping
+  (`467 3395`, `(37) 788-063`, `60-56-85-91`, `430.20.09`), or 8 to 15 unbroken digits. A person
+  who writes `Tel.` before a number means a phone number, and a local number cannot be validated
+  without knowing its area code. A weak label (`number`, `Nummer`) admits bare digit strings and
+  SSN-like groupings that validate in a region.
+- An identifier label (`Order`, `Rechnung`, `ISBN`, `driver's licence`, `plate`, `population`, street
+  words) or an SSN label rules a number out.
+- A number followed by a count word (`682 158 780 Einwohner`, `reach 12 345 678 people`) is not a
+  phone number, and without a label neither is a year followed by a serial (`2023-718397`, the
+  shape of invoice and order numbers).
+
+International numbers grouped against the national plan (`+447700 900 123`, `+33 612 345 678`) are
+accepted by their country code and total length (libphonenumber's `is_possible_number`, which reads
+the possible lengths of the country's metadata), when the country code is not split across groups.
 
 libphonenumber is pure Python and costs about 20 µs per parse. A document may spend at most
 `budget` parses; windows beyond it are redacted on shape alone when they have 10 to 15 digits and
@@ -28,7 +43,7 @@ from functools import lru_cache
 import phonenumbers
 import re2
 
-from curation.pii.context import has_other_id_label, has_phone_label, has_ssn_label
+from curation.pii.context import nearest_label
 from curation.pii.spans import Span, follows_iban_head, is_word_char
 
 _GROUP = r"(?:\(\d{1,5}\)|\d{1,5})"
@@ -63,6 +78,21 @@ _GROUP_BEFORE = re.compile(r"(?:\d|\d\)|\))[ .\-/:]?$")
 _GROUP_AFTER = re.compile(r"[ .\-/:]?\(?\d")
 _MIN_NATIONAL_DIGITS = 9
 _MAX_DIGITS = 15  # ITU-T E.164
+# A labelled local number: the shortest subscriber numbers in use have 6 digits (rural exchanges in
+# Germany, Austria, Argentina, India); unbroken runs need 8, since a label before `1234567` is as often
+# a count or an extension as a number.
+_MIN_LABELLED_GROUPED = 6
+_MIN_LABELLED_UNBROKEN = 8
+_YEAR_SERIAL = re.compile(r"(?:19|20)\d\d[-/]\d{3,8}")
+_YEAR_GROUP = re.compile(r"(?:19|20)\d\d")
+_SHORT_DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])([./])(?:0?[1-9]|1[0-2])\1\d\d")
+_COUNT_WORDS = frozenset({
+    "inhabitants", "residents", "people", "persons", "users", "visitors", "views", "downloads",
+    "copies", "units", "einwohner", "menschen", "personen", "nutzer", "habitants", "personnes",
+    "abitanti", "persone", "utenti", "habitantes", "pessoas", "personas", "usuarios", "usuários",
+    "km", "kg", "euro", "euros", "dollars", "eur", "usd", "คน",
+})
+_NEXT_WORD = re.compile(r"\s*([^\W\d_]+)")
 
 
 class PhoneFinder:
@@ -91,13 +121,16 @@ class PhoneFinder:
                 continue  # digit groups of an alphanumeric code or an IBAN
             if _continues_a_run(text, start, end):
                 continue  # digit groups go on past it: a table of numbers or a time, not a phone
-            labelled = has_phone_label(text, start)
-            if not labelled and (has_other_id_label(text, start) or has_ssn_label(text, start)):
+            label = nearest_label(text, start)
+            if label in ("other", "ssn"):
                 continue  # `Order 0123 456789`, `ISBN-10: 3942795116`, `SSN 673828947`
+            labelled, strong = label is not None, label == "phone"
+            if _followed_by_count_word(text, tail):
+                continue  # `682 158 780 Einwohner`, `reach 12 345 678 people`
             groups = [(m.start() + start, m.end() + start) for m in _GROUP_OR_PLUS.finditer(match.group(1))]
             first = 0
             while first < len(groups):
-                found = self._longest_phone_from(text, groups, first, start, end, tail, labelled)
+                found = self._longest_phone_from(text, groups, first, start, end, tail, labelled, strong)
                 if found is None:
                     first += 1
                     continue
@@ -106,9 +139,10 @@ class PhoneFinder:
 
     def _longest_phone_from(
         self, text: str, groups: list[tuple[int, int]], first: int, start: int, end: int, tail: int,
-        labelled: bool,
+        labelled: bool, strong: bool,
     ) -> tuple[int, int, int] | None:
         """(start, end, last group) of the longest phone window beginning at group `first`."""
+        least = _MIN_LABELLED_GROUPED if strong else 7
         for last in range(len(groups) - 1, first - 1, -1):
             window_start = groups[first][0]
             window_end = _close_paren(text, groups[last][1], end)
@@ -116,10 +150,12 @@ class PhoneFinder:
                 window_start -= 1
             window = text[window_start:window_end]
             digits = sum(c.isdigit() for c in window)
-            if not 7 <= digits <= _MAX_DIGITS or not _phone_shaped(window, digits, labelled):
+            if not least <= digits <= _MAX_DIGITS or not _phone_shaped(window, digits, labelled, strong):
                 continue
             if not _stands_alone(text, window_start, window_end, start, end, tail):
                 continue
+            if strong and _labelled_local_shape(window, digits):
+                return window_start, window_end, last
             if self._nanp and _NANP_SHAPE.fullmatch(window):
                 return window_start, window_end, last
             if self._spent < self.budget:
@@ -144,12 +180,12 @@ class PhoneFinder:
                 return True
             # `+` and a known country code, grouped like a phone number: a possible number is
             # enough (ranges not yet assigned, example numbers in docs and test data).
-            # The country code must be a group of its own (`+44 (0)1632 960123`, not `+3 1000 2000`),
-            # or the number written unbroken after `+` (`+441154960209`).
+            # The country code must not be split across groups (`+3 1000 2000` is a score): it is a
+            # group of its own (`+44 (0)1632 960123`) or begins the first group (`+447700 900 123`,
+            # `+441154960209`); the total length is then checked against the country's plan.
             rest = window.removeprefix("+").removeprefix("00").lstrip()
-            own_group = _GROUP_OR_PLUS.findall(rest)[0] == str(parsed.country_code)
-            unbroken = window.startswith("+") and rest.isdigit() and len(digits) >= 10
-            return (own_group or unbroken) and len(digits) >= 8 and \
+            first_group = _GROUP_OR_PLUS.findall(rest)[0].strip("()")
+            return first_group.startswith(str(parsed.country_code)) and len(digits) >= 8 and \
                 phonenumbers.is_possible_number(parsed) and \
                 phonenumbers.region_code_for_country_code(parsed.country_code) not in ("ZZ", "001")
         if len(digits) < _MIN_NATIONAL_DIGITS:
@@ -208,26 +244,45 @@ def _continues_a_run(text: str, start: int, end: int) -> bool:
     return _GROUP_AFTER.match(text[end:end + 3]) is not None
 
 
-def _phone_shaped(window: str, digits: int, labelled: bool = False) -> bool:
+def _phone_shaped(window: str, digits: int, labelled: bool = False, strong: bool = False) -> bool:
     """Shapes no numbering plan writes phones in: SSN-style 3-2-4 groups, ZIP+4, dotted quads (IP
     addresses, versions), `-` mixed with `.` or `/`, a two-group range of 1-2 digit numbers (`65-68`),
-    dates (`2022-11-17`, `22.04.2020`), decimals and bare digit strings other than 10-11 long."""
-    if "-" in window and ("." in window or "/" in window):
+    dates (`2022-11-17`, `22.04.2020`), decimals, bare digit strings other than 10-11 long, and a
+    year followed by a serial (`2023-718397`). A phone label admits SSN-like groupings, bare strings,
+    dotted groups (`430.20.09`), `/` with `-` and extensions after a hyphen (`030/226 343-0`)."""
+    if "-" in window and ("." in window or (not strong and "/" in window)):
+        return False  # a phone label admits `030 / 269 97-361`, the German area code style
+    if not labelled and (_SSN_SHAPE.fullmatch(window) or _YEAR_SERIAL.fullmatch(window)):
         return False
-    if not labelled and _SSN_SHAPE.fullmatch(window):
-        return False
-    if _NUMERIC_RANGE.search(window):
-        return False  # `300 215 65-68`: numbers and a range, as in score tables
+    if not strong and _NUMERIC_RANGE.search(window):
+        return False  # `300 215 65-68`: numbers and a range, as in score tables; `0561 940 83-14` is
+        # a phone number with its extension when labelled
     if _DATE.search(window):
         return False  # `2022-11-17 08`, `22.04.2020 10`
     if window.isdigit():
         return labelled or 10 <= digits <= 11
     groups = _GROUP_OR_PLUS.findall(window)
+    if strong:
+        return not _SHORT_DATE.fullmatch(window)  # `23.06.06` is a date even after `Tel.`
     if "." in window and not any(c in window for c in " -()+/"):
         if window.count(".") == 1:
             return False  # a decimal number (`2.718281828`)
         return all(len(g) == 2 for g in groups) or max(len(g) for g in groups) >= 4
     return True
+
+
+def _labelled_local_shape(window: str, digits: int) -> bool:
+    """A number under a phone label: 6-15 grouped digits or 8-15 unbroken ones, not a list of years."""
+    if window.isdigit():
+        return _MIN_LABELLED_UNBROKEN <= digits <= _MAX_DIGITS
+    groups = _GROUP_OR_PLUS.findall(window)
+    return not (len(groups) > 1 and all(_YEAR_GROUP.fullmatch(g) for g in groups))
+
+
+def _followed_by_count_word(text: str, end: int) -> bool:
+    """`682 158 780 Einwohner`, `3 645 000 people`: a quantity, not a number to call."""
+    word = _NEXT_WORD.match(text[end:end + 24])
+    return word is not None and word.group(1).lower() in _COUNT_WORDS
 
 
 def _close_paren(text: str, index: int, limit: int) -> int:

@@ -30,6 +30,7 @@ _US_STATES = frozenset({
     "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
     "NY", "NC", "ND", "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA",
     "WA", "WV", "WI", "WY",
+    "AS", "GU", "MP", "VI", "FM", "MH", "PW", "AA", "AE", "AP",  # territories, COFA states, military
 })
 _EXAMPLES = frozenset({"078051120", "219099999", "123456789"})
 

@@ -7,6 +7,7 @@ The format comes from the file name (`.warc.gz`, `.arc.gz`, `.warc.wet.gz`, `.js
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -58,11 +59,23 @@ def read_path(path: str, fmt: str = "auto", max_body_bytes: int = 10_000_000) ->
         stream = io.BufferedReader(stream)  # zstandard's reader has readline() but raises in it
     with stream:
         if fmt in {"warc", "arc", "wet", "wat"}:
-            yield from iter_warc_records(stream, path, max_body_bytes, arc=fmt == "arc")
+            results = iter_warc_records(stream, path, max_body_bytes, arc=fmt == "arc")
         elif fmt == "jsonl":
-            yield from _iter_jsonl(stream, path)
+            results = _iter_jsonl(stream, path)
         else:
-            yield from _iter_parquet(stream, path)
+            results = _iter_parquet(stream, path)
+        yield from _or_empty_file(results, path)
+
+
+def _or_empty_file(results: Iterator[ReadResult], path: str) -> Iterator[ReadResult]:
+    """`results`, or one `EmptyFile` error when the file gave none, so that an empty input is
+    counted and named in the run's summary instead of passing unnoticed."""
+    count = 0
+    for result in results:
+        count += 1
+        yield result
+    if count == 0:
+        yield ReadError(path, 0, "EmptyFile", "the file holds no records")
 
 
 def _row_result(row: object, path: str, index: int) -> ReadResult:
@@ -77,6 +90,8 @@ def _row_result(row: object, path: str, index: int) -> ReadResult:
 
 
 def _iter_jsonl(stream, path: str) -> Iterator[ReadResult]:
+    """Row `i` (0-based, the Document's `source.offset` and part of its default id) is line
+    `i + 1` of the file; errors carry that 1-based line."""
     line_no = 0
     try:
         for line_no, line in enumerate(stream):
@@ -84,12 +99,20 @@ def _iter_jsonl(stream, path: str) -> Iterator[ReadResult]:
                 continue
             try:
                 row = json.loads(line)
-            except ValueError as exc:
-                yield ReadError.from_exception(path, line_no, exc)
+            except json.JSONDecodeError as exc:
+                # the decoder's own "line 2 column 1" counts inside this one line; say where in it
+                yield ReadError(path, line_no, "JSONDecodeError",
+                                f"{exc.msg} at character {exc.pos + 1} of the line", line_no + 1)
                 continue
-            yield _row_result(row, path, line_no)
+            except ValueError as exc:  # e.g. invalid UTF-8
+                yield ReadError.from_exception(path, line_no, exc, line_no + 1)
+                continue
+            result = _row_result(row, path, line_no)
+            if isinstance(result, ReadError):
+                result = dataclasses.replace(result, line=line_no + 1)
+            yield result
     except Exception as exc:  # a truncated .gz or .zst stream
-        yield ReadError.from_exception(path, line_no, exc)
+        yield ReadError.from_exception(path, line_no, exc, line_no + 1)
 
 
 def _iter_parquet(stream, path: str) -> Iterator[ReadResult]:

@@ -39,8 +39,10 @@ def iter_warc_records(
     last_member_complete = _watch_last_gzip_member(iterator)
     offset = 0
     truncated = False
+    records = 0
     try:
         for record in iterator:
+            records += 1
             offset = iterator.offset  # the record start; get_record_offset() would skip its body
             if not arc and record.format != "warc":
                 yield ReadError(file, offset, "NotAnArchiveRecord",
@@ -62,9 +64,20 @@ def iter_warc_records(
     except Exception as exc:  # a truncated gzip member or a header that lies about lengths
         yield ReadError.from_exception(file, offset, exc)
         return
+    if records == 0 and _is_empty(stream):
+        yield ReadError(file, 0, "EmptyFile", "the file is empty (0 bytes)")
+        return
     if not truncated and not last_member_complete():
         yield ReadError(file, offset, "TruncatedGzip",
                         "the file ends inside a gzip member, before a whole record was read")
+
+
+def _is_empty(stream: BinaryIO) -> bool:
+    """Whether reading `stream` to its end consumed no byte: a 0-byte file, not a broken one."""
+    try:
+        return stream.tell() == 0
+    except (OSError, ValueError):
+        return False
 
 
 def _watch_last_gzip_member(iterator: ArchiveIterator) -> Callable[[], bool]:

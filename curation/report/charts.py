@@ -2,16 +2,22 @@
 works with no network). Each function returns an HTML fragment: a `div` with a fixed id (so the
 same run gives the same file) and the script that draws into it, or None when there is nothing
 to draw, in which case the page shows a "not in this run" note instead.
+
+Readability (issue 25): the modebar is off (it sat on top of the titles; zoom by dragging and
+double-click to reset still work), log axes label only the powers of ten (plotly's minor labels
+2, 5, 20, 50... crowded a short axis), a distribution whose sampled values are all equal becomes
+one sentence instead of a single bar, and the funnel's rows carry words, not stage ids.
 """
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-_CONFIG = {"displaylogo": False, "responsive": True}
+_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 _LAYOUT = {"margin": {"l": 60, "r": 20, "t": 40, "b": 50}, "template": "plotly_white", "height": 360}
 
 
@@ -20,12 +26,14 @@ def to_fragment(figure: go.Figure, div_id: str) -> str:
 
 
 def funnel(rows: Sequence[tuple[str, int]]) -> str | None:
+    """`rows` are (readable label, documents) from the first to the last stage."""
     if not rows:
         return None
     figure = go.Figure(go.Funnel(y=[label for label, _ in rows], x=[count for _, count in rows],
                                  textinfo="value+percent initial"))
-    figure.update_layout(**{**_LAYOUT, "height": 60 + 36 * len(rows)},
-                         title="Documents surviving each stage")
+    margin = {**_LAYOUT["margin"], "l": 12 + 7 * max(len(label) for label, _ in rows)}
+    figure.update_layout(**{**_LAYOUT, "height": 70 + 36 * len(rows), "margin": margin},
+                         title="Documents left after each stage")
     return to_fragment(figure, "chart-funnel")
 
 
@@ -48,14 +56,24 @@ def histogram(values: Sequence[float], div_id: str, title: str, x_title: str,
               threshold: float | None = None, log_y: bool = False) -> str | None:
     if not values:
         return None
+    if len(set(values)) == 1:
+        return constant_note(div_id, title, len(values), values[0])
     figure = go.Figure(go.Histogram(x=list(values), nbinsx=min(50, max(5, len(values) // 2))))
     if threshold is not None:
         figure.add_vline(x=threshold, line_dash="dash", line_color="crimson",
                          annotation_text=f"threshold {threshold:g}")
     figure.update_layout(**_LAYOUT, title=title, xaxis_title=x_title, yaxis_title="documents")
     if log_y:
-        figure.update_yaxes(type="log")
+        figure.update_yaxes(type="log", dtick=1)  # 1, 10, 100, ...: no minor labels
     return to_fragment(figure, div_id)
+
+
+def constant_note(div_id: str, title: str, count: int, value: float) -> str:
+    """What a one-bar histogram would say, as a sentence (with the chart's id, for links)."""
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return (f'<p class="constant" id="{html.escape(div_id)}"><b>{html.escape(title)}</b>: '
+            f"all {count:,} sampled documents have the value {html.escape(shown)} "
+            "(one value, no chart).</p>")
 
 
 def counts_bar(counts: Counter[str], div_id: str, title: str, top: int = 30) -> str | None:

@@ -30,6 +30,18 @@ import fsspec
 import pyarrow.parquet as pq
 
 DEFAULT_MAX_DOCS = 20_000
+# WARC records that describe a crawl rather than hold a page (WARC 1.1 sections 6.4, 6.5, 6.7): the
+# read stage drops them by type, but they are bookkeeping, not quality drops, so the report shows
+# them apart and its funnel starts from the records that are pages.
+BOOKKEEPING = ("read", ("record_request", "record_metadata", "record_warcinfo"))
+FUNNEL_LABELS = {
+    "read": "pages read (HTTP 200 HTML)", "url_safety": "URL safety passed",
+    "extract": "text extracted", "langid": "language identified", "pii": "PII redacted",
+    "url_dedup": "unique URL", "minhash_dedup": "not a near duplicate (MinHash)",
+    "line_dedup": "left after line dedup", "heuristics": "quality rules passed",
+    "classify": "classified", "tokenize": "tokenized, in a mix category",
+    "mix": "written by the mix", "write": "written",
+}
 _ERROR_RECORDS = 20
 _BATCH_ROWS = 1_024
 
@@ -73,21 +85,35 @@ class ReportData:
     errors: list[dict[str, Any]]
 
     def funnel(self) -> list[tuple[str, int]]:
-        """(label, documents) surviving each stage, starting with the records read."""
+        """(readable label, documents) left after each stage, starting with the input records
+        that are not WARC bookkeeping (`bookkeeping()`)."""
         stages = self.stats.get("stages", {})
         order = self.stats.get("order", [])
         if not order:
             return []
-        rows = [("records in", int(stages.get(order[0], {}).get("seen", 0)))]
-        rows += [(name, int(stages.get(name, {}).get("kept", 0))) for name in order]
+        first = int(stages.get(order[0], {}).get("seen", 0))
+        first -= sum(count for _, count in self.bookkeeping())
+        rows = [("input records, less WARC bookkeeping", first)]
+        rows += [(FUNNEL_LABELS.get(name, name), int(stages.get(name, {}).get("kept", 0)))
+                 for name in order]
         return rows
 
-    def drop_reasons(self) -> list[tuple[str, str, int]]:
-        """(stage, reason, count) for every reason that removed a document, in stage order."""
+    def bookkeeping(self) -> list[tuple[str, int]]:
+        """(reason, records) of the WARC request, metadata and warcinfo records read."""
+        stage, reasons = BOOKKEEPING
+        dropped = self.stats.get("stages", {}).get(stage, {}).get("dropped", {})
+        return [(reason, int(dropped[reason])) for reason in reasons if dropped.get(reason)]
+
+    def drop_reasons(self, include_bookkeeping: bool = False) -> list[tuple[str, str, int]]:
+        """(stage, reason, count) for every reason that removed a document, in stage order;
+        the WARC bookkeeping records only with `include_bookkeeping`."""
+        stage_of_bookkeeping, bookkeeping = BOOKKEEPING
         rows = []
         for name in self.stats.get("order", []):
             stage = self.stats["stages"].get(name, {})
-            rows += [(name, reason, count) for reason, count in stage.get("dropped", {}).items()]
+            rows += [(name, reason, count) for reason, count in stage.get("dropped", {}).items()
+                     if include_bookkeeping or name != stage_of_bookkeeping
+                     or reason not in bookkeeping]
         return rows
 
     def error_counts(self) -> list[tuple[str, str, int]]:
@@ -231,9 +257,10 @@ def _dropped_sample(record: dict[str, Any], stage: str, reason: str) -> DroppedS
     )
 
 
-def read_errors(fs: Any, root: str, limit: int) -> list[dict[str, Any]]:
+def read_errors(fs: Any, root: str, limit: int, stage: str = "*") -> list[dict[str, Any]]:
+    """At most `limit` dead letters under `root`, of every stage or of `stage` alone."""
     records: list[dict[str, Any]] = []
-    for path in sorted(fs.glob(_join(root, "errors", "*", "*.jsonl"))):
+    for path in sorted(fs.glob(_join(root, "errors", stage, "*.jsonl"))):
         with fs.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 if line.strip():
@@ -241,6 +268,23 @@ def read_errors(fs: Any, root: str, limit: int) -> list[dict[str, Any]]:
                     if len(records) >= limit:
                         return records
     return records
+
+
+def read_stage_errors(out_dir: str, stage: str, limit: int) -> list[dict[str, Any]]:
+    """At most `limit` dead letters of one stage of the run in `out_dir` (none if it has none)."""
+    fs, root = fsspec.core.url_to_fs(out_dir)
+    return read_errors(fs, root, limit, stage)
+
+
+def dead_letter_origin(record: dict[str, Any]) -> str:
+    """Where a dead letter comes from: `file line N` (JSONL), `file at byte N` (WARC), else the URL."""
+    source = record.get("source")
+    if isinstance(source, dict) and source.get("file"):
+        if source.get("line") is not None:
+            return f"{source['file']} line {source['line']}"
+        offset = source.get("offset")
+        return f"{source['file']} at byte {offset}" if offset else str(source["file"])
+    return str(record.get("url") or record.get("doc_id") or "?")
 
 
 def _read_json(fs: Any, path: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 from plotly.offline import get_plotlyjs
 
 from curation.report import charts
-from curation.report.gather import DroppedSample, ReportData
+from curation.report.gather import BOOKKEEPING, DroppedSample, ReportData, dead_letter_origin
 from curation.report.highlight import clip, find_spans, marked_html, url_evidence
 
 SAMPLES_PER_REASON = 10
@@ -38,6 +38,7 @@ margin:.5rem 0 .5rem 1rem;padding:.4rem .8rem}.sample pre{white-space:pre-wrap;w
 max-height:24rem;overflow:auto;background:#fafafa;padding:.4rem;font-size:.85rem}
 mark{background:#ffd54f;padding:0 1px}.meta{color:#555;font-size:.85rem}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem}
+.constant{background:#f4f4f4;border-left:4px solid #bbb;padding:.5rem 1rem;margin:.5rem 0}
 """
 
 
@@ -91,8 +92,13 @@ def _run_section(data: ReportData) -> str:
     stats, manifest = data.stats, data.manifest
     provenance = manifest.get("provenance", {})
     reconciled = stats.get("reconciled")
-    status = ('<span class="good">every document accounted for</span>' if reconciled
-              else '<span class="bad">accounting does not reconcile</span>')
+    written = manifest.get("docs_written")
+    if not reconciled:
+        status = '<span class="bad">accounting does not reconcile</span>'
+    elif written == 0:
+        status = _empty_run_banner(data)
+    else:
+        status = '<span class="good">every document accounted for</span>'
     problems = "".join(f"<li>{html.escape(p)}</li>" for p in stats.get("problems", []))
     rows = [
         ("output", data.out_dir),
@@ -104,8 +110,23 @@ def _run_section(data: ReportData) -> str:
         ("elapsed (s)", stats.get("elapsed_s", "unknown")),
         ("version", f"{provenance.get('version', '?')} (git {provenance.get('git_sha', '?')})"),
     ]
-    body = f"<p>{status}</p>" + (f"<ul>{problems}</ul>" if problems else "")
+    body = f"<div class=\"status\">{status}</div>" + (f"<ul>{problems}</ul>" if problems else "")
     return _section("run", "The run", body + _table(("", ""), rows))
+
+
+def _empty_run_banner(data: ReportData) -> str:
+    """Accounted for, but nothing written: say so in red, with what went wrong first."""
+    read = data.stats.get("stages", {}).get("read", {})
+    errors = data.error_counts()
+    text = (f'<span class="bad" id="empty-run">no document was written</span>: '
+            f"{read.get('seen', 0):,} records read, {read.get('kept', 0):,} of them pages; "
+            f"{sum(count for *_, count in errors):,} errors")
+    items = "".join(f"<li>{html.escape(stage)}: {html.escape(kind)}, {count:,} record(s)</li>"
+                    for stage, kind, count in errors)
+    items += "".join(f"<li><code>{html.escape(dead_letter_origin(record))}</code>: "
+                     f"{html.escape(str(record.get('error_type')))}: "
+                     f"{html.escape(str(record.get('message')))}</li>" for record in data.errors[:10])
+    return text + (f"<ul>{items}</ul>" if items else " (see the drop reasons below)")
 
 
 def _or_not_counted(value: int | None) -> str | int:
@@ -123,6 +144,11 @@ def _funnel_section(data: ReportData) -> str:
             _placeholder("Tokens per stage: not in this run. Only documents are counted before the "
                          "mix stage (issue 8), which counts tokens of what it writes."))
     chart = _chart_or(charts.funnel(data.funnel()), "No stage counters in stats.json.")
+    bookkeeping = data.bookkeeping()
+    if bookkeeping:
+        listed = ", ".join(f"{count:,} {reason.removeprefix('record_')}" for reason, count in bookkeeping)
+        note += (f"<p class=\"meta\">The funnel starts after {sum(c for _, c in bookkeeping):,} WARC "
+                 f"bookkeeping records ({listed}), which hold no page.</p>")
     return _section("funnel", "Funnel", chart + note
                     + _table(("stage", "seen", "kept", "dropped", "errors"), rows))
 
@@ -131,6 +157,14 @@ def _drop_section(data: ReportData) -> str:
     rows = data.drop_reasons()
     chart = _chart_or(charts.drop_reasons(rows), "No document was dropped in this run.")
     table = _table(("stage", "reason", "documents"), rows) if rows else ""
+    bookkeeping = data.bookkeeping()
+    if bookkeeping:
+        stage = BOOKKEEPING[0]
+        table += ("<h3>WARC bookkeeping records (not pages, not quality drops)</h3>"
+                  "<p class=\"meta\">Request, metadata and warcinfo records describe the crawl; "
+                  "the read stage sets them aside by type before any page is looked at.</p>"
+                  + _table(("stage", "reason", "records"),
+                           [(stage, reason, count) for reason, count in bookkeeping]))
     return _section("drop-reasons", "Drop reasons per stage", chart + table)
 
 
@@ -261,7 +295,7 @@ def _dropped_samples_section(data: ReportData) -> str:
         return _section("dropped-samples", "Dropped documents, by stage and reason",
                         _placeholder("No dropped samples in this run (none dropped, or "
                                      "output.dropped_samples_per_reason is 0)."))
-    counts = {(stage, reason): count for stage, reason, count in data.drop_reasons()}
+    counts = {(stage, reason): count for stage, reason, count in data.drop_reasons(True)}
     order = {name: i for i, name in enumerate(data.stats.get("order", []))}
     keys = sorted(data.dropped, key=lambda key: (order.get(key[0], len(order)), key[1]))
     body = ("<p class=\"meta\">A bounded, deterministic sample per reason from <code>dropped/</code>; "
