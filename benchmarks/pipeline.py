@@ -35,6 +35,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -116,22 +117,30 @@ def _poll_tree(root: Any, cpu: dict[int, float]) -> int:
     return total
 
 
-def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> Measured:
-    """Run `cmd` to completion; wall, tree CPU and polled peak tree RSS. Fails loudly on error."""
+def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None,
+            cwd: Path = REPO_ROOT, kill_when: Any = None) -> Measured:
+    """Run `cmd` to completion; wall, tree CPU and polled peak tree RSS. Fails loudly on error.
+    With `kill_when` (a callable polled every 0.2 s), the process tree is SIGKILLed once it
+    returns True, and the run counts as done."""
     import psutil
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = psutil.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                        text=True, env=env)
+    proc = psutil.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        text=True, env=env, start_new_session=kill_when is not None)
     peak = 0
     polled_cpu: dict[int, float] = {}
     stop = threading.Event()
 
+    killed = False
+
     def poll() -> None:
-        nonlocal peak
+        nonlocal peak, killed
         while not stop.is_set():
             peak = max(peak, _poll_tree(proc, polled_cpu))
+            if kill_when is not None and not killed and kill_when():
+                killed = True
+                os.killpg(proc.pid, signal.SIGKILL)
             stop.wait(0.2)
 
     poller = threading.Thread(target=poll, daemon=True)
@@ -147,7 +156,7 @@ def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -
         poller.join()
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
+    if proc.returncode != 0 and not killed:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr[-3000:]}")
     reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     # getrusage counts descendants that were waited for; the poll also sees any that were not
@@ -159,18 +168,78 @@ def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -
 # --- ours through Beam ---------------------------------------------------------------------------
 
 
-def run_ours(folder: Path, workers: int, timeout: float) -> dict[str, Any]:
-    out = RUNS_DIR / f"{folder.name}-ours-{workers}w"
-    if out.exists():
+def run_ours(folder: Path, workers: int, timeout: float, root: Path = REPO_ROOT,
+             name: str = "ours", config: Path | None = None, kill_when: Any = None,
+             out: Path | None = None, fresh: bool = True) -> dict[str, Any]:
+    """`curate run` of the code under `root` (this tree, or `--baseline-root`'s) on `folder`."""
+    out = out or RUNS_DIR / f"{folder.name}-{name}-{workers}w"
+    if fresh and out.exists():
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "pipelines.cli", "run", "--input", str(folder / "*.warc.gz"),
-           "--output", str(out), "--workers", str(workers)]
-    m = measure(cmd, timeout)
+           "--output", str(out), "--workers", str(workers),
+           *(["--config", str(config)] if config else [])]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    m = measure(cmd, timeout, env=env, cwd=root, kill_when=kill_when)
+    result = {"workers": workers, "name": name, "wall_s": m.wall_s, "cpu_s": m.cpu_s,
+              "peak_rss_mb": m.peak_rss_mb, "reaped_cpu_s": m.reaped_cpu_s,
+              "polled_cpu_s": m.polled_cpu_s, "out": str(out)}
+    if kill_when is not None and not (out / "stats.json").exists():
+        return {**result, "killed": True}
     stats = json.loads((out / "stats.json").read_text())
-    return {"workers": workers, "wall_s": m.wall_s, "cpu_s": m.cpu_s, "peak_rss_mb": m.peak_rss_mb,
-            "reaped_cpu_s": m.reaped_cpu_s, "polled_cpu_s": m.polled_cpu_s,
-            "elapsed_s": stats["elapsed_s"], "stats": stats, "out": str(out),
-            "written": _written(out)}
+    return {**result, "elapsed_s": stats["elapsed_s"], "stats": stats, "written": _written(out)}
+
+
+def shard_contents(out: Path) -> dict[tuple[str, str], str]:
+    """{(category, id): digest of the row's text and scores} over every shard of a run."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    contents: dict[tuple[str, str], str] = {}
+    for path in sorted((out / "shards").rglob("*.parquet")):
+        category = path.parent.name
+        for row in pq.read_table(path, columns=["id", "text"]).to_pylist():
+            digest = hashlib.blake2b((row["text"] or "").encode("utf-8"), digest_size=8).hexdigest()
+            key = (category, row["id"])
+            contents[key] = contents.get(key, "") + digest  # a repeated document, once per copy
+    return contents
+
+
+def compare_outputs(ours: Path, baseline: Path) -> dict[str, int]:
+    """How the documents and texts two runs wrote differ (0s: the same output)."""
+    a, b = shard_contents(ours), shard_contents(baseline)
+    files_a = {p.relative_to(ours): p.read_bytes() for p in (ours / "shards").rglob("*.parquet")}
+    files_b = {p.relative_to(baseline): p.read_bytes()
+               for p in (baseline / "shards").rglob("*.parquet")}
+    return {"docs_ours": len(a), "docs_baseline": len(b),
+            "only_ours": len(a.keys() - b.keys()), "only_baseline": len(b.keys() - a.keys()),
+            "different_text": sum(1 for k in a.keys() & b.keys() if a[k] != b[k]),
+            "shard_files_differing": sum(1 for k in files_a.keys() | files_b.keys()
+                                         if files_a.get(k) != files_b.get(k))}
+
+
+def staging_complete(out: Path, files: int) -> Any:
+    """A `kill_when` test: every input file has its staging shard and sidecar."""
+    def complete() -> bool:
+        staging = out / "staging"
+        return staging.is_dir() and sum(
+            1 for p in staging.glob("*.json") if not p.name.startswith("_")) >= files
+    return complete
+
+
+def run_resume(folder: Path, timeout: float, full: dict[str, Any]) -> dict[str, Any]:
+    """A 1-worker run SIGKILLed as soon as staging is complete, then the same command again:
+    the rerun's CPU seconds against the full run's, and whether its shards are byte-identical."""
+    files = len(list(folder.glob("*.warc.gz")))
+    out = RUNS_DIR / f"{folder.name}-resume-1w"
+    killed = run_ours(folder, 1, timeout, name="resume", out=out,
+                      kill_when=staging_complete(out, files))
+    resumed = run_ours(folder, 1, timeout, name="resume", out=out, fresh=False)
+    same = compare_outputs(out, Path(full["out"]))
+    return {"killed_cpu_s": killed["cpu_s"], "killed": killed.get("killed", False),
+            "resumed_cpu_s": resumed["cpu_s"], "resumed_wall_s": resumed["wall_s"],
+            "resumed_peak_rss_mb": resumed["peak_rss_mb"], "full_cpu_s": full["cpu_s"],
+            "same_as_full": same}
 
 
 def _written(out: Path) -> list[tuple[str, str]]:
@@ -372,7 +441,9 @@ def _rate(docs: float, seconds: float) -> float:
 
 
 def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None,
-                 dt: dict[str, Any] | None, truth: dict[str, Any]) -> None:
+                 dt: dict[str, Any] | None, truth: dict[str, Any],
+                 baseline: list[dict[str, Any]] | None = None, resume: dict[str, Any] | None = None,
+                 shuffle: dict[str, Any] | None = None) -> None:
     records = ours[0]["stats"]["stages"]["read"]["seen"]
     print(f"\ncorpus: {n} documents ({truth['kinds']}), {records} records read")
     print("\nEnd to end (records read / seconds):")
@@ -381,6 +452,7 @@ def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None
     print("|---|---:|---:|---:|---:|---:|---:|")
     dt_per_core = _rate(records, dt["cpu_s"]) if dt else None
     rows = [(f"ours, curate run, {r['workers']} worker(s)", r) for r in ours]
+    rows += [(f"before (baseline tree), {r['workers']} worker(s)", r) for r in baseline or []]
     if dt:
         rows.append(("datatrove 0.10.1, FineWeb steps + MinHash 1-4, 1 task", dt))
     for label, r in rows:
@@ -392,6 +464,19 @@ def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None
     for r in ours:
         print(f"ours {r['workers']}w output check: {output_truth(r['written'], truth)}; "
               f"stats reconciled: {r['stats']['reconciled']}")
+    for r in baseline or []:
+        print(f"ours against the baseline, {r['workers']}w: {r['same_as_ours']}")
+    if resume:
+        print(f"\nkilled once staging was complete (killed: {resume['killed']}, "
+              f"{resume['killed_cpu_s']:.1f} CPU s), then run again: {resume['resumed_cpu_s']:.1f} "
+              f"CPU s ({resume['resumed_peak_rss_mb']:,.0f} MB peak) against "
+              f"{resume['full_cpu_s']:.1f} for a full run "
+              f"({resume['resumed_cpu_s'] / resume['full_cpu_s']:.0%}); output against the full "
+              f"run: {resume['same_as_full']}")
+    if shuffle:
+        from benchmarks.shuffle_bytes import print_shuffle
+
+        print_shuffle(shuffle)
     if loop is None:
         return
     costs = loop["costs"]
@@ -442,6 +527,9 @@ def print_scaling(paths: list[Path]) -> None:
         for r in run["ours"]:
             series.setdefault(f"ours, {r['workers']} worker(s)", []).append(
                 (n, r["wall_s"], r["peak_rss_mb"]))
+        for r in run.get("baseline") or []:
+            series.setdefault(f"before, {r['workers']} worker(s)", []).append(
+                (n, r["wall_s"], r["peak_rss_mb"]))
         if run.get("datatrove"):
             dt = run["datatrove"]
             series.setdefault("datatrove", []).append((n, dt["wall_s"], dt["peak_rss_mb"]))
@@ -474,6 +562,14 @@ def main() -> None:
     parser.add_argument("--scaling", type=Path, nargs="+",
                         help="print the scaling table of these saved --json runs, and nothing else")
     parser.add_argument("--report", type=Path, help="print the tables of a saved --json run again")
+    parser.add_argument("--baseline-root", type=Path,
+                        help="also run `curate run` of the code in this tree (e.g. `git worktree add "
+                             "/tmp/base COMMIT`) at each worker count, right after ours, and "
+                             "compare the documents and texts both wrote")
+    parser.add_argument("--resume", action="store_true",
+                        help="also kill a 1-worker run once staging is complete and run it again")
+    parser.add_argument("--no-shuffle-bytes", action="store_true",
+                        help="skip counting the shuffled bytes per document")
     parser.add_argument("--loop-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.loop_child:
@@ -484,21 +580,44 @@ def main() -> None:
         return
     if args.report:
         saved = json.loads(args.report.read_text())
-        print_report(saved["docs"], saved["ours"], saved["loop"], saved["datatrove"], saved["truth"])
+        print_report(saved["docs"], saved["ours"], saved["loop"], saved["datatrove"], saved["truth"],
+                     saved.get("baseline", []), saved.get("resume"), saved.get("shuffle"))
         return
     RUNS_DIR.mkdir(parents=True, exist_ok=True)
     folder = corpus.build(args.docs, args.seed)
     truth = corpus.load_truth(folder)
     use_dt = not args.no_datatrove and args.datatrove_python.is_file()
     ours: list[dict[str, Any]] = []
+    baseline: list[dict[str, Any]] = []
     dt: dict[str, Any] | None = None
-    # Alternate: ours at the first worker count, datatrove, then ours at the others.
+    keep_staging = RUNS_DIR / "keep_staging.yaml"
+    keep_staging.write_text("output:\n  keep_staging: true\n")
+    # Alternate: ours at the first worker count, the baseline, datatrove, then the others.
     for i, workers in enumerate(args.workers):
         print(f"ours, {workers} worker(s) ...", file=sys.stderr, flush=True)
-        ours.append({**run_ours(folder, workers, args.timeout), "folder": folder.name})
+        ours.append({**run_ours(folder, workers, args.timeout, config=keep_staging),
+                     "folder": folder.name})
+        if args.baseline_root:
+            print(f"baseline {args.baseline_root}, {workers} worker(s) ...", file=sys.stderr,
+                  flush=True)
+            base = run_ours(folder, workers, args.timeout, root=args.baseline_root,
+                            name="baseline")
+            base["same_as_ours"] = compare_outputs(Path(ours[-1]["out"]), Path(base["out"]))
+            baseline.append({**base, "folder": folder.name})
         if i == 0 and use_dt:
             print("datatrove ...", file=sys.stderr, flush=True)
             dt = run_datatrove(folder, args.datatrove_python, args.timeout)
+    resume = None
+    if args.resume:
+        print("killed and resumed run, 1 worker ...", file=sys.stderr, flush=True)
+        full = next((r for r in ours if r["workers"] == 1), ours[0])
+        resume = run_resume(folder, args.timeout, full)
+    shuffle = None
+    if not args.no_shuffle_bytes:
+        from benchmarks.shuffle_bytes import shuffle_bytes
+
+        print("shuffled bytes ...", file=sys.stderr, flush=True)
+        shuffle = shuffle_bytes(Path(ours[0]["out"]))
     loop = None
     if args.loop_docs:
         loop_folder = corpus.build(min(args.docs, args.loop_docs), args.seed)
@@ -506,8 +625,9 @@ def main() -> None:
         loop = {**run_loop(loop_folder, args.timeout), "folder": loop_folder.name}
     if args.json:  # before printing, so a run is never lost; `--report` prints it again
         args.json.write_text(json.dumps({"docs": args.docs, "ours": ours, "loop": loop,
-                                         "datatrove": dt, "truth": truth}, default=str))
-    print_report(args.docs, ours, loop, dt, truth)
+                                         "datatrove": dt, "truth": truth, "baseline": baseline,
+                                         "resume": resume, "shuffle": shuffle}, default=str))
+    print_report(args.docs, ours, loop, dt, truth, baseline, resume, shuffle)
 
 
 if __name__ == "__main__":

@@ -77,13 +77,16 @@ class OutputConfig(_Strict):
     """Where and how to write. `docs_per_shard` bounds each Parquet file (a shard is sorted in one
     worker's memory, so keep it to a few hundred MB of text); `dropped_samples_per_reason` bounds
     the audit sample in `out/dropped/`; `report` writes `report.html` when the run ends
-    (`curate report OUT` writes it for any finished run)."""
+    (`curate report OUT` writes it for any finished run). `keep_staging` keeps `out/staging/`, the
+    per-document phase's documents (pipelines/staging.py), after a run that finished; a run that
+    was killed always keeps it, and a rerun with the same command reuses its complete shards."""
 
     dir: str = "out"
     docs_per_shard: int = Field(default=20_000, ge=1)
     dropped_samples_per_reason: int = Field(default=20, ge=0)
     error_text_head_chars: int = Field(default=500, ge=0)
     report: bool = True
+    keep_staging: bool = False
 
 
 class UrlDedupConfig(_Strict):

@@ -14,15 +14,18 @@
     mix         token-exact 50/25/17/8 selection    # Output: shards/<category>/part-*.parquet, mix.json
     (write      Parquet shards per category, instead of tokenize and mix when the mix is disabled)
 
-URL dedup is the first stage that shuffles documents, so it runs after extraction, on text (a few
-KB a page) rather than on HTML (tens to hundreds of KB): with the HTML in the shuffle, Beam's local
-runner ran out of memory (16.8 GB) at 20,000 pages (benchmarks/README.md, `pipeline.py`). The
-cost is extracting the older fetches of re-crawled URLs, a few percent of a crawl; Llama 3
-(section 3.1.1) also lists URL dedup after text extraction.
+URL dedup runs after extraction, as Llama 3 (section 3.1.1) lists it; the cost is extracting the
+older fetches of re-crawled URLs, a few percent of a crawl. No document crosses a shuffle before
+the mix: URL dedup shuffles a URL key and a fetch time per document.
 
 Every stage's dropped documents feed a bounded audit sample and its failures feed the dead-letter
-files. Stages that later issues add (heuristics, classify, mix) slot into `per_document_stages`
-or `corpus_stages` in the same way.
+files.
+
+Execution is staged (issue 21, docs/ARCHITECTURE.md): read to pii stream file by file into
+staging shards (pipelines/staging.py); the dedup stages decide on compact records and their
+decisions are applied in the shards (pipelines/decisions.py); heuristics, classify and tokenize
+then run on the shards' surviving documents in the same fused step. A killed run resumes from
+its complete staging shards (pipelines/run.py).
 """
 
 from __future__ import annotations
@@ -39,12 +42,11 @@ from curation.pii.stage import PiiStage
 from curation.safety.url_filter import UrlSafetyStage
 from curation.stage import Stage
 from pipelines.classify import Classify
-from pipelines.line_dedup import LineDedup
-from pipelines.minhash_dedup import MinHashDedup
+from pipelines.decisions import DedupStaged
 from pipelines.mix import Mix
-from pipelines.read import ReadDocuments
+from pipelines.provenance import git_sha
 from pipelines.stage_transform import ApplyStage
-from pipelines.url_dedup import UrlDedup
+from pipelines.staging import StageDocuments, per_document_fingerprint
 from pipelines.write import WriteDeadLetters, WriteDroppedSamples, WriteShards
 
 
@@ -76,23 +78,14 @@ def post_dedup_stages(config: Config) -> list[Stage]:
     return stages
 
 
-def corpus_stages(config: Config) -> list[tuple[str, beam.PTransform]]:
-    """Stages after the per-document ones whose decisions need other documents: (name, transform)."""
-    stages: list[tuple[str, beam.PTransform]] = []
-    if config.stages.minhash_dedup.enabled:
-        stages.append(("minhash_dedup", MinHashDedup(config.stages.minhash_dedup)))
-    if config.stages.line_dedup.enabled:
-        stages.append(("line_dedup", LineDedup(config.stages.line_dedup)))
-    return stages
-
-
 def stage_order(config: Config) -> list[str]:
     """The stages a run with `config` passes documents through, in order (for stats)."""
     names = ["read", *(stage.name for stage in pre_dedup_stages(config))]
     names += [stage.name for stage in per_document_stages(config)]
     if config.stages.url_dedup.enabled:
         names.append("url_dedup")
-    names += [name for name, _ in corpus_stages(config)]
+    names += [name for name in ("minhash_dedup", "line_dedup")
+              if getattr(config.stages, name).enabled]
     names += [stage.name for stage in post_dedup_stages(config)]
     if config.stages.classify.enabled:
         names.append("classify")
@@ -102,24 +95,16 @@ def stage_order(config: Config) -> list[str]:
 def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str]) -> None:
     out = config.output.dir
     head = config.output.error_text_head_chars
-    read = pipeline | ReadDocuments(
-        inputs, config.input.format, config.input.max_record_bytes, head, config.input.limit
-    )
-    docs, dropped, errors = read.kept, [read.dropped], [read.errors]
+    streamed = [*pre_dedup_stages(config), *per_document_stages(config)]
+    run_fingerprint = per_document_fingerprint(
+        config, [stage.name for stage in streamed], git_sha())
+    staged = pipeline | StageDocuments(inputs, config, streamed, run_fingerprint)
+    dropped: list[beam.PCollection] = []
+    errors: list[beam.PCollection] = [staged.errors]
 
-    docs = _apply_all(docs, pre_dedup_stages(config), head, dropped, errors)
-
-    docs = _apply_all(docs, per_document_stages(config), head, dropped, errors)
-
-    if config.stages.url_dedup.enabled:
-        deduped = docs | UrlDedup()
-        docs = deduped.kept
-        dropped.append(deduped.dropped)
-
-    for _, transform in corpus_stages(config):
-        result = docs | transform
-        docs = result.kept
-        dropped.append(result.dropped)
+    deduped = staged.shards | DedupStaged(config)
+    docs = deduped.docs
+    dropped.append(deduped.dropped)
 
     docs = _apply_all(docs, post_dedup_stages(config), head, dropped, errors)
 
@@ -136,9 +121,9 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, inputs: Sequence[str
     else:
         _ = docs | WriteShards(out, config.output.docs_per_shard)
     _ = (
-        dropped
+        (dropped or [pipeline | "NoDropped" >> beam.Create([])])
         | "AllDropped" >> beam.Flatten()
-        | WriteDroppedSamples(out, config.output.dropped_samples_per_reason)
+        | WriteDroppedSamples(out, config.output.dropped_samples_per_reason, staged.samples)
     )
     _ = errors | "AllErrors" >> beam.Flatten() | WriteDeadLetters(out)
 

@@ -1,19 +1,28 @@
 """`MinHashDedup`: global near-duplicate removal as a Beam composite, without gathering the
 corpus, the signatures or the graph on one worker (curation/dedup/near_dup.py has the rules).
+It reads compact records, never text (issue 21): `MinHashRecord`s (address, id, bucket keys,
+verification payload, representative rank), made where the documents sit, in the staging shards
+(pipelines/decisions.py), and it outputs one decision per address.
 
-    docs -> (bucket key, (id, payload)) per LSH band      BatchElements + signatures in numpy
-         -> GroupByKey(bucket) -> star links to the bucket's smallest id, verified
-         -> Distinct -> `rounds` x (large-star, small-star)   curation/dedup/components.py
+    records -> (bucket key, id) per LSH band, and (id, verification payload) once
+         -> GroupByKey(bucket) -> star links to the bucket's smallest id, with how many buckets
+            gave each (CombinePerKey)
+         -> CoGroupByKey(member) with the payloads, then CoGroupByKey(smallest id) -> verified
+         -> `rounds` x (large-star, small-star)   curation/dedup/components.py
          -> (node, label) -> best document per label (a combiner: one winner and a count)
-         -> (id, decision) -> CoGroupByKey with the documents -> kept / dropped
+         -> (id, decision) -> CoGroupByKey with (id, address) -> (address, decision)
 
-State per key is bounded by configuration, not by the corpus: a bucket or a node's neighbour list
-is read as a stream, twice (minimum first, then emit), holding only the smallest member and its
-payload; the per-cluster combiner holds one rank and a count. The distributions
-`bucket.members` and `node.larger_neighbours` record how long those streams were. Counters:
-`edges.candidates`, `edges.verified`, `components.changed.round_<k>` (edges re-parented in round k; zero means
-converged), `components.unsettled` (nodes with more than one parent after the last round, each
-joined to its smallest).
+A payload (the 512-byte signature with `verify: signature`) used to travel in each of a
+document's LSH buckets, 17 at the defaults (about 570 encoded bytes per entry, 9.7 KB a document,
+twice the text of a typical page); now only the document ids do, and each payload is joined once
+to the links it is needed for, which gives the same verified links. State per key is bounded by
+configuration, not by the corpus: a bucket or a node's neighbour list is read as a stream, twice
+(minimum first, then emit), holding only the smallest member; the per-cluster combiner holds one
+rank and a count. The distributions `bucket.members` and `node.larger_neighbours` record how long
+those streams were. Counters: `edges.candidates`, `edges.verified` (per bucket, as before),
+`components.changed.round_<k>` (edges re-parented in round k; zero means converged),
+`components.unsettled` (nodes with more than one parent after the last round, each joined to its
+smallest).
 """
 
 from __future__ import annotations
@@ -26,38 +35,67 @@ from apache_beam import pvalue
 
 from curation.config import MinHashDedupConfig
 from curation.dedup.components import large_star, small_star
-from curation.dedup.near_dup import (
-    CLUSTER_SIZE,
-    STAGE,
-    BucketKeys,
-    Payloads,
-    Rank,
-    bucket_edges,
-    representative_rank,
-)
-from curation.document import Document
-from curation.stage import Drop, Dropped
+from curation.dedup.near_dup import STAGE, MinHashRecord, Payloads, Rank
 from pipelines.counters import StageCounters
-from pipelines.stage_transform import DROPPED, StageResult
+
+KEEP = "keep"
+NEAR_DROP = "near"
+PAYLOADS = "payloads"
 
 
 class _BucketKeysFn(beam.DoFn):
-    def __init__(self, config: MinHashDedupConfig) -> None:
-        self._config = config
-
     def setup(self) -> None:
-        self._keys = BucketKeys(self._config)
         self._counters = StageCounters(STAGE)
 
-    def process(self, batch: list[Document]) -> Iterator[Any]:
-        self._counters.seen(len(batch))
-        for doc, keys, payload in self._keys.of_batch(batch):
-            yield pvalue.TaggedOutput("ranks", (doc.id, representative_rank(doc, self._config.keep)))
-            for key in keys:
-                yield key, (doc.id, payload)
+    def process(self, record: MinHashRecord) -> Iterator[Any]:
+        self._counters.seen()
+        yield pvalue.TaggedOutput("ranks", (record.id, record.rank))
+        yield pvalue.TaggedOutput("ids", (record.id, record.address))
+        if record.keys:
+            yield pvalue.TaggedOutput(PAYLOADS, (record.id, record.payload))
+        for key in record.keys:
+            yield key, record.id
 
 
-class _BucketEdgesFn(beam.DoFn):
+class _BucketLinksFn(beam.DoFn):
+    """A bucket's members -> ((its smallest id, member), 1) for every other member: the links
+    `bucket_edges` would verify, before verification."""
+
+    def setup(self) -> None:
+        self._counters = StageCounters(STAGE)
+
+    def process(self, item: tuple[bytes, Iterable[str]]) -> Iterator[tuple[tuple[str, str], int]]:
+        _, members = item
+        smallest: str | None = None
+        count = 0
+        for node in members:  # GroupByKey values can be re-read
+            count += 1
+            smallest = node if smallest is None else min(smallest, node)
+        self._counters.observe("bucket.members", count)
+        if count <= 1 or smallest is None:
+            return
+        self._counters.inc("edges.candidates", count - 1)
+        for node in members:
+            if node != smallest:
+                yield (smallest, node), 1
+
+
+def _by_member(item: tuple[tuple[str, str], int]) -> tuple[str, tuple[str, int]]:
+    (smallest, node), buckets = item
+    return node, (smallest, buckets)
+
+
+def _with_member_payload(item: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+    node, grouped = item
+    payload = _first(grouped["payload"])
+    for smallest, buckets in grouped["link"]:
+        yield smallest, (node, buckets, payload)
+
+
+class _VerifyFn(beam.DoFn):
+    """Links from one smallest id, with its payload: the verified ones, counted once per bucket
+    they came from (as verifying inside each bucket counted them)."""
+
     def __init__(self, config: MinHashDedupConfig) -> None:
         self._config = config
 
@@ -65,18 +103,14 @@ class _BucketEdgesFn(beam.DoFn):
         self._payloads = Payloads(self._config)
         self._counters = StageCounters(STAGE)
 
-    def process(self, item: tuple[bytes, Iterable[tuple[str, bytes]]]) -> Iterator[tuple[str, str]]:
-        _, members = item
-        candidates = -1
-        for _ in members:
-            candidates += 1
-        self._counters.observe("bucket.members", candidates + 1)
-        if candidates <= 0:
-            return
-        self._counters.inc("edges.candidates", candidates)
-        for edge in bucket_edges(members, self._payloads):  # GroupByKey values can be re-read
-            self._counters.inc("edges.verified")
-            yield edge
+    def process(self, item: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, str]]:
+        smallest, grouped = item
+        payload = _first(grouped["payload"])
+        for node, buckets, node_payload in grouped["link"]:
+            if payload is not None and node_payload is not None and self._payloads.similar(
+                    payload, node_payload):
+                self._counters.inc("edges.verified", buckets)
+                yield smallest, node
 
 
 class _LargeStarFn(beam.DoFn):
@@ -199,39 +233,52 @@ def _decisions(item: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str
         yield node, ("keep", size) if node == survivor else ("drop", survivor)
 
 
-class _ApplyDecisionFn(beam.DoFn):
+class _AddressDecisionFn(beam.DoFn):
+    """Each address of an id gets its id's decision; an id in no cluster is kept alone."""
+
     def setup(self) -> None:
         self._counters = StageCounters(STAGE)
 
-    def process(self, item: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+    def process(self, item: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[Any, tuple]]:
         _, grouped = item
         decision = _first(grouped["decision"]) or ("keep", 1)
-        for doc in grouped["doc"]:
+        for address in grouped["address"]:
             if decision[0] == "keep":
                 self._counters.kept()
-                yield doc.with_scores(**{CLUSTER_SIZE: float(decision[1])})
+                yield address, (KEEP, float(decision[1]))
             else:
                 self._counters.dropped("near_duplicate")
-                yield pvalue.TaggedOutput(DROPPED, (STAGE, Dropped(doc, Drop("near_duplicate", decision[1]))))
+                yield address, (NEAR_DROP, decision[1])
 
 
 class MinHashDedup(beam.PTransform):
+    """MinHashRecords -> (address, ("keep", cluster size) | ("near", survivor id))."""
+
     def __init__(self, config: MinHashDedupConfig) -> None:
         super().__init__(label=STAGE)
         self._config = config
 
-    def expand(self, docs: beam.PCollection) -> StageResult:
+    def expand(self, records: beam.PCollection) -> beam.PCollection:
         config = self._config
-        keyed = (
-            docs
-            | "Batch" >> beam.BatchElements(min_batch_size=16, max_batch_size=64)
-            | "BucketKeys" >> beam.ParDo(_BucketKeysFn(config)).with_outputs("ranks", main="buckets")
-        )
-        edges = (
+        keyed = records | "BucketKeys" >> beam.ParDo(_BucketKeysFn()).with_outputs(
+            "ranks", "ids", PAYLOADS, main="buckets")
+        links = (
             keyed.buckets
             | "ByBucket" >> beam.GroupByKey()
-            | "StarLinks" >> beam.ParDo(_BucketEdgesFn(config))
-            | "DistinctLinks" >> beam.Distinct()
+            | "StarLinks" >> beam.ParDo(_BucketLinksFn())
+            | "BucketsPerLink" >> beam.CombinePerKey(sum)
+        )
+        # each payload crosses two joins once, instead of riding along in every band's bucket
+        payloads = keyed[PAYLOADS]
+        pending = (
+            {"link": links | "ByMember" >> beam.Map(_by_member), "payload": payloads}
+            | "JoinMemberPayload" >> beam.CoGroupByKey()
+            | "WithMemberPayload" >> beam.FlatMap(_with_member_payload)
+        )
+        edges = (
+            {"link": pending, "payload": payloads}
+            | "JoinSmallestPayload" >> beam.CoGroupByKey()
+            | "Verify" >> beam.ParDo(_VerifyFn(config))
         )
         for round_index in range(1, config.max_rounds + 1):
             edges = edges | f"Round{round_index:02d}" >> _StarRound(round_index)
@@ -254,11 +301,8 @@ class MinHashDedup(beam.PTransform):
             | "JoinClusters" >> beam.CoGroupByKey()
             | "Decide" >> beam.FlatMap(_decisions)
         )
-        by_id = docs | "ById" >> beam.Map(lambda doc: (doc.id, doc))
-        outputs = (
-            {"doc": by_id, "decision": decisions}
-            | "JoinDocs" >> beam.CoGroupByKey()
-            | "Apply" >> beam.ParDo(_ApplyDecisionFn()).with_outputs(DROPPED, main="kept")
+        return (
+            {"address": keyed.ids, "decision": decisions}
+            | "JoinAddresses" >> beam.CoGroupByKey()
+            | "ByAddress" >> beam.ParDo(_AddressDecisionFn())
         )
-        errors = docs.pipeline | "NoErrors" >> beam.Create([])
-        return StageResult(outputs.kept, outputs[DROPPED], errors)

@@ -1,20 +1,23 @@
 """`Mix`: the token-exact mixer as a Beam composite (rules in curation/mix/).
 
     docs --ApplyStage(tokenize)--> documents with scores["tokens"] and metadata["category"]
+      -> staging/<stage>/*.parquet, and light items (no text)      pipelines/mix_staging.py
       -> ((category, topic), (1, tokens))  CombinePerKey -> ToList (one row per cell) -> plan
       -> (((category, topic), rank bucket), tokens)  CombinePerKey -> per cell -> straddling bucket
       -> documents of overflowing buckets only: (cell, (rank, id, tokens)) GroupByKey -> cut, deficit
       -> documents after the cut that fit the deficit: Top.SmallestPerKey(64) by rank -> fill
-      -> select (plan, cuts and fills as side inputs): copies / dropped
+      -> select (plan, cuts and fills as side inputs): copies / dropped, as (file, (row, decision))
+      -> each staged file read once: the written copies with their text, the dropped documents
       -> shards/<category>/part-XXXXX-of-YYYYY.parquet, ~tokens_per_shard tokens each
       -> per-cell tallies -> mix.json (target against planned and achieved)
 
 No step holds the corpus: the side inputs are the plan (one entry per cell), the overflowing
 bucket of each cell, one cut per cell and at most 64 fill ids per cell; the only grouping of
 documents is a shard, and the only grouping of (rank, id, tokens) triples is one hash bucket of
-one cell, about 1/2^bits of it. The selection equals the one `curation.mix.sampling.
-exact_selection` finds by sorting the whole cell, so the output equals the in-memory `Mixer`'s
-on any runner and worker count.
+one cell, about 1/2^bits of it. The documents' text waits in the level-2 staging files while the
+light items are planned and selected, and moves once, in the final write. The selection equals
+the one `curation.mix.sampling.exact_selection` finds by sorting the whole cell, so the output
+equals the in-memory `Mixer`'s on any runner and worker count.
 
 With `anneal.enabled`, high-quality documents of the annealing categories go through the same
 selection with their own plan, into `anneal/<category>/...` and `anneal/mix.json`; its counters
@@ -35,7 +38,6 @@ from curation.config import MixConfig
 from curation.mix.mixer import (
     STAGE,
     TOKENS,
-    Prepared,
     TokenizeStage,
     anneal_eligible,
     anneal_targets,
@@ -56,10 +58,12 @@ from curation.mix.sampling import (
     is_fill_candidate,
 )
 from curation.mix.tokens import describe_tokenizer
-from curation.stage import Drop, Dropped
+from curation.stage import Drop
 from pipelines.counters import StageCounters
+from pipelines.mix_staging import KEEP, StagedItem, attach_text, decision_by_file, stage_items
 from pipelines.read import SOURCE_FIELD
 from pipelines.stage_transform import DROPPED, ApplyStage, StageResult
+from pipelines.staging import STAGING_DIR
 from pipelines.write import (
     NumberFilledShards,
     WriteShardFileFn,
@@ -73,6 +77,8 @@ from pipelines.write import (
 ANNEAL_STAGE = "mix_anneal"
 REPORT = "mix.json"
 _TALLY = "tally"
+_DECISION = "decision"
+DROP = "drop"
 
 UNNAMED_SOURCE = "input"  # documents read from plain patterns carry no source name
 logger = logging.getLogger(__name__)
@@ -102,15 +108,17 @@ class _BoundaryFn(beam.DoFn):
             yield cell, found
 
 
-def _fill_candidates(item: Prepared, cuts: dict[Cell, tuple[Cut, int]]
+def _fill_candidates(staged: StagedItem, cuts: dict[Cell, tuple[Cut, int]]
                      ) -> Iterator[tuple[Cell, tuple[int, str, int]]]:
+    item = staged.item
     cut, deficit = cuts.get(item.cell, (TAKE_NONE, 0))
     if is_fill_candidate(item.rank, item.doc.id, item.tokens, cut, deficit):
         yield item.cell, (item.rank, item.doc.id, item.tokens)
 
 
-def _boundary_units(item: Prepared, boundaries: dict[Cell, tuple[int, int]], bits: int
+def _boundary_units(staged: StagedItem, boundaries: dict[Cell, tuple[int, int]], bits: int
                     ) -> Iterator[tuple[Cell, tuple[int, str, int]]]:
+    item = staged.item
     boundary = boundaries.get(item.cell)
     if boundary is not None and bucket_of(item.rank, bits) == boundary[0]:
         yield item.cell, (item.rank, item.doc.id, item.tokens)
@@ -124,20 +132,22 @@ class _SelectFn(beam.DoFn):
     def setup(self) -> None:
         self._counters = StageCounters(self._stage)
 
-    def process(self, item: Prepared, plan: MixPlan, cuts: dict[Cell, tuple[Cut, int]],
+    def process(self, staged: StagedItem, plan: MixPlan, cuts: dict[Cell, tuple[Cut, int]],
                 fills: dict[Cell, frozenset[tuple[int, str, int]]]) -> Iterator[Any]:
+        item = staged.item
         self._counters.seen()
         cut, _ = cuts.get(item.cell, (TAKE_NONE, 0))
         outputs = mix_outputs(item, plan, Selection(cut, fills.get(item.cell, frozenset())))
         if isinstance(outputs, Drop):
             self._counters.dropped(outputs.reason)
             if self._emit_dropped:
-                yield pvalue.TaggedOutput(DROPPED, (self._stage, Dropped(item.doc, outputs)))
+                yield pvalue.TaggedOutput(_DECISION, decision_by_file(staged, (DROP, outputs.reason)))
             return
         self._counters.kept()
         self._counters.inc(f"repeats.{item.cell[0]}", len(outputs) - 1)
         yield pvalue.TaggedOutput(_TALLY, (item.cell, (len(outputs), 1, len(outputs) * item.tokens)))
-        yield from outputs
+        yield pvalue.TaggedOutput(_DECISION, decision_by_file(staged, (KEEP, len(outputs))))
+        yield from outputs  # the copies without text, for the per-source tally
 
 
 class _WriteReportFn(beam.DoFn):
@@ -181,11 +191,13 @@ class MixPrepared(beam.PTransform):
         self._report_dir = report_dir
         self._anneal = anneal
 
-    def expand(self, items: beam.PCollection) -> tuple[beam.PCollection, ...]:
+    def expand(self, documents: beam.PCollection) -> tuple[beam.PCollection, ...]:
         config, targets, bits = self._config, self._targets, self._config.histogram_bits
+        folder = join_path(self._output_dir, STAGING_DIR, self._stage)
+        items = stage_items(documents, folder)
         plan = (
             items
-            | "CellTokens" >> beam.Map(lambda p: (p.cell, (1, p.tokens)))
+            | "CellTokens" >> beam.Map(lambda s: (s.item.cell, (1, s.item.tokens)))
             | "SumCells" >> beam.CombinePerKey(_add_pairs)
             | "AllCells" >> beam.combiners.ToList()
             | "Plan" >> beam.Map(_plan_from, targets)
@@ -193,7 +205,8 @@ class MixPrepared(beam.PTransform):
         plan_side = pvalue.AsSingleton(plan)
         boundaries = (
             items
-            | "BucketTokens" >> beam.Map(lambda p: ((p.cell, bucket_of(p.rank, bits)), p.tokens))
+            | "BucketTokens" >> beam.Map(
+                lambda s: ((s.item.cell, bucket_of(s.item.rank, bits)), s.item.tokens))
             | "SumBuckets" >> beam.CombinePerKey(sum)
             | "ByCell" >> beam.Map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))
             | "CellHistogram" >> beam.GroupByKey()
@@ -221,8 +234,9 @@ class MixPrepared(beam.PTransform):
         selected = items | "Select" >> beam.ParDo(
             _SelectFn(self._stage, emit_dropped=not self._anneal),
             plan=plan_side, cuts=cuts, fills=pvalue.AsDict(fills),
-        ).with_outputs(DROPPED, _TALLY, main="docs")
-        keyed_rows = selected.docs | "AssignShard" >> beam.Map(
+        ).with_outputs(_DECISION, _TALLY, main="docs")
+        attached = attach_text(selected[_DECISION], folder, self._stage)
+        keyed_rows = attached.docs | "AssignShard" >> beam.Map(
             _keyed_row, plan=plan_side, tokens_per_shard=config.tokens_per_shard)
         index = (
             keyed_rows
@@ -248,7 +262,7 @@ class MixPrepared(beam.PTransform):
                 _WriteReportFn(self._output_dir, self._report_dir, config),
                 plan=plan_side, sources=pvalue.AsSingleton(sources))
         )
-        return selected.docs, selected[DROPPED], index, report
+        return attached.docs, attached[DROPPED], index, report
 
 
 def _source_tally(doc: Any) -> tuple[tuple[str, str], tuple[int, int]]:

@@ -12,6 +12,13 @@ starts. A non-empty directory without such a manifest is refused (`OutputDirErro
 `overwrite=True` (`curate run --overwrite`), which writes into it and deletes nothing. What the
 run wrote is found by comparing the directory's listing (size and modification time of each
 file) before and after the pipeline, so a user's own file beside the shards is never listed.
+
+Resume: a run writes `staging/_run.json` (the listing it started from) before the pipeline, and
+removes `staging/` when it finishes (unless `output.keep_staging`). A directory with that marker
+and no manifest is a run that was killed: a rerun removes what the killed run wrote outside the
+staging shards (the mix's level-2 files under `staging/<stage>/` included), keeps the files that
+were there before it, and reuses every staging shard whose sidecar matches (pipelines/staging.py),
+so it skips reading and extracting those files.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from pipelines.graph import build_pipeline, stage_order
 from pipelines.progress import ProgressMonitor, dataflow_console_url, print_dataflow_progress
 from pipelines.provenance import provenance
 from pipelines.read import expand_pattern
+from pipelines.staging import STAGING_DIR
 from pipelines.stats import (
     build_stats,
     check_accounting,
@@ -46,6 +54,7 @@ from pipelines.stats import (
 from pipelines.write import join_path, write_bytes
 
 MANIFEST = "manifest.json"
+RUN_MARKER = f"{STAGING_DIR}/_run.json"
 _BOOKKEEPING = ("stats.json", MANIFEST)
 
 
@@ -119,6 +128,8 @@ def prepare_output_dir(output_dir: str, overwrite: bool = False) -> Listing:
     if not listing:
         return listing
     previous = _previous_files(output_dir, listing)
+    if previous is None and RUN_MARKER in listing:
+        return _resume_killed_run(output_dir, listing)
     if previous is None:
         if not overwrite:
             raise OutputDirError(
@@ -133,6 +144,31 @@ def prepare_output_dir(output_dir: str, overwrite: bool = False) -> Listing:
         fs.rm([f"{root}/{name}" for name in doomed])
     _remove_empty_folders(output_dir, doomed)
     return {name: entry for name, entry in listing.items() if name not in previous}
+
+
+def _resume_killed_run(output_dir: str, listing: Listing) -> Listing:
+    """Remove what a killed run wrote outside `staging/`; return the listing it started from."""
+    try:
+        marker = _read_json(join_path(output_dir, RUN_MARKER))
+        before = {name: (int(entry[0]), str(entry[1])) for name, entry in marker["before"].items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        raise OutputDirError(f"{output_dir} holds an unreadable {RUN_MARKER}; remove the directory "
+                             "or pass --overwrite") from None
+    # staging shards and their sidecars sit at the top of staging/; the mix's level-2 files in
+    # its subfolders are named per bundle and never reused
+    doomed = sorted(name for name in listing if name not in before
+                    and not (name.startswith(STAGING_DIR + "/") and name.count("/") == 1))
+    if doomed:
+        fs, root = fsspec.core.url_to_fs(output_dir)
+        fs.rm([f"{root.rstrip('/')}/{name}" for name in doomed])
+    _remove_empty_folders(output_dir, doomed)
+    return {name: entry for name, entry in before.items() if name in listing}
+
+
+def _remove_staging(output_dir: str) -> None:
+    fs, root = fsspec.core.url_to_fs(join_path(output_dir, STAGING_DIR))
+    if fs.exists(root):
+        fs.rm(root, recursive=True)
 
 
 def _previous_files(output_dir: str, listing: Listing) -> set[str] | None:
@@ -177,6 +213,7 @@ def run(config: Config, extra_args: Sequence[str] = (), progress: bool = False,
     inputs = resolve_inputs(config)
     output_dir = config.output.dir
     before = prepare_output_dir(output_dir, overwrite)
+    write_bytes(join_path(output_dir, RUN_MARKER), _json({"before": before}))
     started = time.time()
     pipeline = beam.Pipeline(options=beam_options(config, extra_args))
     build_pipeline(pipeline, config, inputs)
@@ -192,6 +229,8 @@ def run(config: Config, extra_args: Sequence[str] = (), progress: bool = False,
     manifest = build_manifest(config, inputs, output_dir, stats)
     check_written_rows(stats, manifest["docs_written"])
     manifest["reconciled"] = stats["reconciled"]
+    if not config.output.keep_staging:
+        _remove_staging(output_dir)
     written = files_written(output_dir, before)
     manifest["files"] = sorted({*written, *_BOOKKEEPING,
                                 *((REPORT_NAME,) if config.output.report else ())})

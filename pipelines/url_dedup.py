@@ -1,10 +1,17 @@
-"""`UrlDedup`: keep the newest fetch of each normalised URL with a combiner (TFDS C4's
-`CombinePerKey(select_newest_page)`), so whole documents are never grouped per key: each worker
-keeps one running winner per URL and only winners cross the shuffle.
+"""`UrlDecisions`: the newest fetch of each normalised URL, decided on compact records (issue 21).
 
-Accounting: `seen` is counted before the combine; after it, each URL yields one `kept` and
-`count - 1` `dropped.duplicate_url`. The accumulator also carries up to `_LOSER_SAMPLE` losers per
-URL, stripped of html and text, so the audit sample in `out/dropped/` shows which fetches lost.
+    (url key, (fetch seconds, id, address)) per staged document   ~100 bytes, no text or HTML
+      -> GroupByKey(url key) -> the newest fetch wins (`curation.dedup.url.newest_rank`)
+      -> (address, ("url", winner id, sampled)) for every other fetch: a drop decision
+
+The decisions travel to the staging shards (pipelines/decisions.py), where the losers are left
+out; the two losers with the smallest ids per URL are `sampled`, and only those become dropped
+documents for the audit sample, as when the documents themselves went through a combiner (TFDS
+C4's `CombinePerKey(select_newest_page)` keeps the same two). A URL's group holds its fetches'
+keys only, a few per URL in a crawl.
+
+Accounting here, on the records: `seen` per record, then per URL one `kept` and `count - 1`
+`dropped.duplicate_url`.
 """
 
 from __future__ import annotations
@@ -13,88 +20,41 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import apache_beam as beam
-from apache_beam import pvalue
 
-from curation.dedup.url import newest, url_key
-from curation.document import Document
-from curation.stage import Drop, Dropped
+from curation.dedup.url import UrlFetch, newest_fetch
 from pipelines.counters import StageCounters
-from pipelines.stage_transform import DROPPED, StageResult
 
 STAGE = "url_dedup"
+URL_DROP = "url"
 _LOSER_SAMPLE = 2
 
-# (winner, number of documents merged, a few losers without html/text)
-_Accumulator = tuple[Document | None, int, tuple[Document, ...]]
 
-
-def _light(doc: Document) -> Document:
-    return doc.replace(html=None, text=None)
-
-
-class NewestFetchFn(beam.CombineFn):
-    def create_accumulator(self) -> _Accumulator:
-        return (None, 0, ())
-
-    def add_input(self, acc: _Accumulator, doc: Document) -> _Accumulator:
-        return self.merge_accumulators([acc, (doc, 1, ())])
-
-    def merge_accumulators(self, accumulators: Iterable[_Accumulator]) -> _Accumulator:
-        best: Document | None = None
-        count = 0
-        losers: list[Document] = []
-        for candidate, n, sample in accumulators:
-            count += n
-            losers.extend(sample)
-            if candidate is None:
-                continue
-            if best is None:
-                best = candidate
-                continue
-            winner = newest(best, candidate)
-            losers.append(_light(candidate if winner is best else best))
-            best = winner
-        losers.sort(key=lambda d: d.id)
-        return (best, count, tuple(losers[:_LOSER_SAMPLE]))
-
-    def extract_output(self, acc: _Accumulator) -> _Accumulator:
-        return acc
-
-
-class _EmitFn(beam.DoFn):
+class _DecideFn(beam.DoFn):
     def setup(self) -> None:
         self._counters = StageCounters(STAGE)
 
-    def process(self, item: tuple[str, _Accumulator]) -> Iterator[Any]:
-        _, (best, count, losers) = item
-        assert best is not None
+    def process(self, item: tuple[str, Iterable[UrlFetch]]) -> Iterator[tuple[Any, tuple]]:
+        _, fetches = item
+        fetches = list(fetches)  # the fetches of one URL: a handful
+        best = newest_fetch(fetches)
+        losers = sorted((f for f in fetches if f is not best), key=lambda f: (f.id, f.address))
+        self._counters.seen(len(fetches))
         self._counters.kept()
-        yield best
-        if count > 1:
-            self._counters.dropped("duplicate_url", count - 1)
-            for loser in losers:
-                yield pvalue.TaggedOutput(DROPPED, (STAGE, Dropped(loser, Drop("duplicate_url", best.id))))
+        if losers:
+            self._counters.dropped("duplicate_url", len(losers))
+        for index, loser in enumerate(losers):
+            yield loser.address, (URL_DROP, best.id, index < _LOSER_SAMPLE)
 
 
-class _CountSeenFn(beam.DoFn):
-    def setup(self) -> None:
-        self._counters = StageCounters(STAGE)
+class UrlDecisions(beam.PTransform):
+    """(url key, UrlFetch) records -> (address, drop decision) for every fetch but the newest."""
 
-    def process(self, doc: Document) -> Iterator[tuple[str, Document]]:
-        self._counters.seen()
-        yield url_key(doc.url), doc
-
-
-class UrlDedup(beam.PTransform):
     def __init__(self) -> None:
         super().__init__(label=STAGE)
 
-    def expand(self, docs: beam.PCollection) -> StageResult:
-        outputs = (
-            docs
-            | "KeyByNormalisedUrl" >> beam.ParDo(_CountSeenFn())
-            | "KeepNewestFetch" >> beam.CombinePerKey(NewestFetchFn())
-            | "EmitWinners" >> beam.ParDo(_EmitFn()).with_outputs(DROPPED, main="kept")
+    def expand(self, records: beam.PCollection) -> beam.PCollection:
+        return (
+            records
+            | "ByNormalisedUrl" >> beam.GroupByKey()
+            | "KeepNewestFetch" >> beam.ParDo(_DecideFn())
         )
-        errors = docs.pipeline | "NoErrors" >> beam.Create([])
-        return StageResult(outputs.kept, outputs[DROPPED], errors)

@@ -213,7 +213,8 @@ class WriteShards(beam.PTransform):
         )
 
 
-def _sample_entry(item: tuple[str, Dropped]) -> tuple[tuple[str, str], tuple[str, str]]:
+def sample_entry(item: tuple[str, Dropped]) -> tuple[tuple[str, str], tuple[str, str]]:
+    """((stage, reason), (ordering id, JSON record)) of one dropped document, for the sample."""
     stage, dropped = item
     record = json.dumps(dropped_sample(stage, dropped), ensure_ascii=False, sort_keys=True)
     return (stage, dropped.drop.reason), (stable_id(stage, dropped.doc.id), record)
@@ -224,12 +225,15 @@ def _write_jsonl(path: str, records: Iterable[str]) -> None:
 
 
 class WriteDroppedSamples(beam.PTransform):
-    """(stage, Dropped) pairs to `dropped/<stage>/<reason>.jsonl`, at most `per_reason` each."""
+    """(stage, Dropped) pairs to `dropped/<stage>/<reason>.jsonl`, at most `per_reason` each;
+    `entries`, sample entries already made (staging shards keep theirs), join the same sample."""
 
-    def __init__(self, output_dir: str, per_reason: int) -> None:
+    def __init__(self, output_dir: str, per_reason: int,
+                 entries: beam.PCollection | None = None) -> None:
         super().__init__(label="WriteDroppedSamples")
         self._output_dir = output_dir
         self._per_reason = per_reason
+        self._entries = entries
 
     def expand(self, dropped: beam.PCollection) -> beam.PCollection:
         output_dir = self._output_dir
@@ -240,9 +244,11 @@ class WriteDroppedSamples(beam.PTransform):
             _write_jsonl(path, (record for _, record in sorted(entries)))
             return path
 
+        entries = dropped | "ToSampleEntry" >> beam.Map(sample_entry)
+        if self._entries is not None:
+            entries = (entries, self._entries) | "WithStagedEntries" >> beam.Flatten()
         return (
-            dropped
-            | "ToSampleEntry" >> beam.Map(_sample_entry)
+            entries
             | "SamplePerReason" >> beam.combiners.Top.SmallestPerKey(self._per_reason)
             | "WriteSamples" >> beam.Map(write)
         )

@@ -13,7 +13,8 @@ from pipelines.dataflow import DataflowConfigError, job_description
 
 REPO = Path(__file__).resolve().parent.parent
 IMAGE = "us-docker.pkg.dev/my-project/curation/worker:0.1.0"
-STAGES = ("read", "url_dedup", "extract", "langid", "mix_stage", "WriteDroppedSamples", "WriteDeadLetters")
+STAGES = ("stage_documents", "dedup", "dedup/url_dedup", "dedup/minhash_dedup", "dedup/line_dedup",
+          "heuristics", "classify", "mix_stage", "WriteDroppedSamples", "WriteDeadLetters")
 
 
 def test_cli_dry_run_writes_the_job_without_network(tmp_path):
@@ -33,7 +34,8 @@ def test_cli_dry_run_writes_the_job_without_network(tmp_path):
     labels = {t["uniqueName"] for t in description["pipeline"]["components"]["transforms"].values()}
     for stage in STAGES:
         assert stage in labels, f"{stage} missing from the job graph"
-    assert "extract/Apply" in labels and "url_dedup/KeepNewestFetch" in labels
+    assert "stage_documents/StageFiles" in labels
+    assert "dedup/url_dedup/KeepNewestFetch" in labels and "dedup/ApplyDecisions" in labels
 
 
 def test_flags_override_the_config_file():

@@ -10,7 +10,8 @@ from curation.dedup.lines import LineDedup as ReferenceLineDedup
 from curation.dedup.lines import bucket_count, bucket_of, normalize_line
 from curation.document import Document
 from curation.stage import Dropped
-from pipelines.line_dedup import LineDedup
+from pipelines.decisions import DedupStaged
+from tests.staged import dedup_only, staged_shards
 
 BOILERPLATE = ["Accept all cookies", "Home | About | Contact", "(c) 2024 Example Inc.", "Subscribe now!"]
 WORDS = ["river", "mountain", "library", "garden", "harbour", "engine", "violin", "orchard", "castle"]
@@ -87,14 +88,15 @@ def reference_rows(docs, config):
     [(LineDedupConfig(), 1, 0), (LineDedupConfig(), 2, 1),
      (LineDedupConfig(bucket_size=15, min_chars=40), 2, 2)],
 )
-def test_beam_pipeline_equals_the_reference(config, workers, seed):
+def test_beam_pipeline_equals_the_reference(config, workers, seed, tmp_path):
     docs = corpus(seed)
     kept, dropped = reference_rows(docs, config)
     assert kept and dropped
     options = PipelineOptions([f"--direct_num_workers={workers}", "--direct_running_mode=multi_threading"])
     with beam.Pipeline(options=options) as pipeline:
-        result = pipeline | beam.Create(docs) | LineDedup(config)
-        assert_that(result.kept | beam.Map(lambda d: (d.id, d.text, d.scores["line_dedup_removed"])),
+        shards = staged_shards(tmp_path, docs)
+        result = pipeline | beam.Create(shards) | DedupStaged(dedup_only("line_dedup", config))
+        assert_that(result.docs | beam.Map(lambda d: (d.id, d.text, d.scores["line_dedup_removed"])),
                     equal_to(kept), label="kept")
         assert_that(result.dropped | beam.Map(lambda item: (item[1].doc.id, item[1].drop.reason)),
                     equal_to(dropped), label="dropped")

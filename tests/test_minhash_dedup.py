@@ -14,7 +14,8 @@ from curation.dedup.near_dup import MinHashDedup as ReferenceDedup
 from curation.dedup.shingles import normalize, shingle_hashes
 from curation.document import Document
 from curation.stage import Dropped
-from pipelines.minhash_dedup import MinHashDedup
+from pipelines.decisions import DedupStaged
+from tests.staged import dedup_only, staged_shards
 
 VOCABULARY = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "klmnprst"]
 
@@ -124,14 +125,15 @@ def test_distinct_documents_are_kept():
     assert all(isinstance(r, Document) for r in ReferenceDedup(MinHashDedupConfig()).run_in_memory(docs))
 
 
-def run_beam(docs, config, workers):
+def run_beam(docs, config, workers, folder):
     options = PipelineOptions([f"--direct_num_workers={workers}", "--direct_running_mode=multi_threading"])
     reference = list(ReferenceDedup(config).run_in_memory(docs))
     kept = sorted((r.id, r.scores["minhash_cluster_size"]) for r in reference if isinstance(r, Document))
     dropped = sorted((r.doc.id, r.drop.detail) for r in reference if isinstance(r, Dropped))
     with beam.Pipeline(options=options) as pipeline:
-        result = pipeline | beam.Create(docs) | MinHashDedup(config)
-        assert_that(result.kept | beam.Map(lambda d: (d.id, d.scores["minhash_cluster_size"])),
+        shards = staged_shards(folder, docs)
+        result = pipeline | beam.Create(shards) | DedupStaged(dedup_only("minhash_dedup", config))
+        assert_that(result.docs | beam.Map(lambda d: (d.id, d.scores["minhash_cluster_size"])),
                     equal_to(kept), label="kept")
         assert_that(result.dropped | beam.Map(lambda item: (item[1].doc.id, item[1].drop.detail)),
                     equal_to(dropped), label="dropped")
@@ -143,5 +145,5 @@ def run_beam(docs, config, workers):
      (MinHashDedupConfig(max_rounds=8, verify="exact", keep="first_id"), 2),
      (MinHashDedupConfig(max_rounds=8, verify="none", per_language=False), 1)],
 )
-def test_beam_pipeline_equals_the_reference(config, workers):
-    run_beam(corpus(), config, workers)
+def test_beam_pipeline_equals_the_reference(config, workers, tmp_path):
+    run_beam(corpus(), config, workers, tmp_path)

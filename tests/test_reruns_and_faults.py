@@ -1,6 +1,8 @@
 """Retries, reruns and input order never change what a run writes.
 
-- A fault injected into the pipeline's DoFns (the reader, every per-document stage, line dedup's
+- A fault injected into the pipeline's DoFns (the staging step that reads each file and runs the
+  per-document stages before dedup, the stages after dedup, the steps that read the staging
+  shards to apply decisions, the mix's level-2 staging writer and reader, line dedup's
   and the mix's side-input DoFns, and the shard writer after its file is already written) fails
   the first attempt of every bundle. Beam's local `BundleBasedDirectRunner` retries a
   failed bundle (up to 4 attempts, `apache_beam/runners/direct/executor.py`), as Dataflow does;
@@ -33,9 +35,9 @@ import pipelines.write
 from curation.config import Config, with_overrides
 from curation.document import Document
 from curation.sample_data import SAMPLE_DIR
-from pipelines import line_dedup, mix, read, stage_transform
+from pipelines import decisions, mix, mix_staging, stage_transform, staging
 from pipelines.graph import build_pipeline
-from pipelines.run import beam_options, run
+from pipelines.run import beam_options, resolve_inputs, run
 from pipelines.write import WriteShardFileFn, write_bytes
 
 COMPARED = ("shards", "anneal", "dropped", "errors", "mix.json")
@@ -116,21 +118,22 @@ def test_retried_bundles_write_the_same_bytes_as_a_clean_run(clean_run, sample_f
                                                              monkeypatch):
     markers = tmp_path / "faults"
     markers.mkdir()
-    for fn_class in (read._ReadFileFn, stage_transform._StageFn, line_dedup._LineKeysFn,
-                     line_dedup._ApplyFn, mix._SelectFn):
+    for fn_class in (staging._StageFilesFn, stage_transform._StageFn, decisions._LineKeysFn,
+                     decisions._ApplyDecisionsFn, mix._SelectFn, mix_staging._StageItemsFn,
+                     mix_staging._AttachTextFn):
         inject_faults(monkeypatch, fn_class, markers)
     inject_faults(monkeypatch, WriteShardFileFn, markers, after_output=True)
     out = tmp_path / "out"
     config = sample_config(out, sample_files)
     pipeline = beam.Pipeline(options=beam_options(config, ["--runner=BundleBasedDirectRunner"]))
-    build_pipeline(pipeline, config, sample_files)
+    build_pipeline(pipeline, config, resolve_inputs(config))  # the sources, as run() reads them
     pipeline.run().wait_until_finish()
 
     failed_steps = {":".join(path.read_text().split(":")[:2]) for path in markers.iterdir()}
     assert failed_steps == {
-        "_ReadFileFn:", "_LineKeysFn:", "_ApplyFn:", "_SelectFn:mix", "WriteShardFileFn:mix",
-        *(f"_StageFn:{name}" for name in ("url_safety", "extract", "langid", "pii", "heuristics",
-                                          "tokenize")),
+        "_StageFilesFn:", "_LineKeysFn:", "_ApplyDecisionsFn:", "_SelectFn:mix",
+        "_StageItemsFn:", "_AttachTextFn:mix", "WriteShardFileFn:mix",
+        *(f"_StageFn:{name}" for name in ("heuristics", "tokenize")),
     }
     reference = outputs(clean_run)
     assert any(name.startswith("shards/") for name in reference)

@@ -8,7 +8,8 @@ from apache_beam.testing.util import assert_that, equal_to
 from curation.dedup.url import UrlDedup, newest, url_key
 from curation.document import Document
 from curation.stage import Dropped
-from pipelines.url_dedup import UrlDedup as UrlDedupTransform
+from pipelines.decisions import DedupStaged
+from tests.staged import dedup_only, staged_shards
 
 
 @pytest.mark.parametrize(
@@ -65,9 +66,11 @@ def test_in_memory_reference_keeps_the_newest_per_url():
     assert {r.doc.id: r.drop.detail for r in results if isinstance(r, Dropped)} == {"a": "b", "c": "b"}
 
 
-def test_beam_combiner_matches_the_in_memory_reference():
+def test_beam_decisions_on_staging_shards_match_the_in_memory_reference(tmp_path):
+    shards = staged_shards(tmp_path, DOCS)
     with TestPipeline() as p:
-        result = p | beam.Create(DOCS) | UrlDedupTransform()
-        assert_that(result.kept | beam.Map(lambda d: d.id), equal_to(["b", "d"]), label="kept")
-        assert_that(result.dropped | beam.Map(lambda item: (item[1].doc.id, item[1].drop.reason)),
-                    equal_to([("a", "duplicate_url"), ("c", "duplicate_url")]), label="dropped")
+        result = p | beam.Create(shards) | DedupStaged(dedup_only("url_dedup"))
+        assert_that(result.docs | beam.Map(lambda d: d.id), equal_to(["b", "d"]), label="kept")
+        assert_that(result.dropped | beam.Map(lambda item: (item[1].doc.id, item[1].drop.detail,
+                                                            item[1].doc.text)),
+                    equal_to([("a", "b", None), ("c", "b", None)]), label="dropped")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 import numpy as np
 
@@ -45,6 +46,16 @@ def representative_rank(doc: Document, keep: str) -> Rank:
         seconds = (doc.fetch_time - _EPOCH).total_seconds() if doc.fetch_time else float("-inf")
         return (-seconds, doc.id)
     return (0.0, doc.id)
+
+
+class MinHashRecord(NamedTuple):
+    """What the pipeline's MinHash dedup shuffles for one document instead of its text."""
+
+    address: tuple[str, int]
+    id: str
+    keys: tuple[bytes, ...]
+    payload: bytes
+    rank: Rank
 
 
 def group_of(doc: Document, config: MinHashDedupConfig) -> str:
@@ -111,6 +122,14 @@ def bucket_edges(
     for node, payload in members:
         if node != smallest[0] and payloads.similar(smallest[1], payload):
             yield smallest[0], node
+
+
+def minhash_records(keys: BucketKeys, docs: list[Document], addresses: list[tuple[str, int]]
+                    ) -> Iterator[MinHashRecord]:
+    """The compact records of `docs` (a batch), at `addresses`."""
+    for (doc, doc_keys, payload), address in zip(keys.of_batch(docs), addresses, strict=True):
+        yield MinHashRecord(address, doc.id, tuple(doc_keys), payload,
+                            representative_rank(doc, keys.config.keep))
 
 
 class MinHashDedup(CorpusStage):

@@ -10,12 +10,16 @@ on it.
 `newest` is the associative, commutative choice that makes this a combiner (TFDS C4's
 `select_newest_page`): the later `fetch_time` wins, a missing time loses to any time, and ties
 go to the larger id, so the survivor does not depend on the order documents arrive in.
+`UrlFetch` is the same choice on a compact record (fetch time, id and the document's staging
+address, no text), which is all the pipeline's URL dedup shuffles; two fetches with the same time
+and id go to the larger address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from curation.document import Document
@@ -50,6 +54,25 @@ def _rank(doc: Document) -> tuple[dt.datetime, str]:
 
 def newest(a: Document, b: Document) -> Document:
     return a if _rank(a) >= _rank(b) else b
+
+
+class UrlFetch(NamedTuple):
+    """One fetch of a URL as URL dedup sees it: seconds since the epoch (-inf when unknown), id
+    and the document's address (staging shard id, row)."""
+
+    fetch: float
+    id: str
+    address: tuple[str, int]
+
+
+def url_fetch(doc: Document, address: tuple[str, int]) -> UrlFetch:
+    return UrlFetch(doc.fetch_time.timestamp() if doc.fetch_time else float("-inf"), doc.id,
+                    address)
+
+
+def newest_fetch(fetches: Sequence[UrlFetch]) -> UrlFetch:
+    """The fetch `newest` keeps: the latest time, then the larger id (then the larger address)."""
+    return max(fetches)
 
 
 class UrlDedup(CorpusStage):

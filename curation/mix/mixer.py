@@ -136,7 +136,11 @@ def mix_outputs(item: Prepared, plan: MixPlan, selection: Selection) -> list[Doc
     if copies == 0:
         share = plan.categories[item.cell[0]].target_share
         return Drop("category_not_in_mix" if share <= 0 else "downsampled")
-    doc = item.doc
+    return copies_of_doc(item.doc, copies)
+
+
+def copies_of_doc(doc: Document, copies: int) -> list[Document]:
+    """`doc` written `copies` times: itself, then `<id>#r<n>` copies that name it `repeat_of`."""
     return [doc if n == 0 else doc.replace(id=copy_id(doc.id, n),
                                            metadata={**doc.metadata, "repeat_of": doc.id})
             for n in range(copies)]
