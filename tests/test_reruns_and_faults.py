@@ -35,7 +35,7 @@ from curation.document import Document
 from curation.sample_data import SAMPLE_DIR
 from pipelines import line_dedup, mix, read, stage_transform
 from pipelines.graph import build_pipeline
-from pipelines.run import beam_options, run
+from pipelines.run import beam_options, resolve_inputs, run
 from pipelines.write import WriteShardFileFn, write_bytes
 
 COMPARED = ("shards", "anneal", "dropped", "errors", "mix.json")
@@ -123,7 +123,7 @@ def test_retried_bundles_write_the_same_bytes_as_a_clean_run(clean_run, sample_f
     out = tmp_path / "out"
     config = sample_config(out, sample_files)
     pipeline = beam.Pipeline(options=beam_options(config, ["--runner=BundleBasedDirectRunner"]))
-    build_pipeline(pipeline, config, sample_files)
+    build_pipeline(pipeline, config, resolve_inputs(config))
     pipeline.run().wait_until_finish()
 
     failed_steps = {":".join(path.read_text().split(":")[:2]) for path in markers.iterdir()}
