@@ -374,3 +374,25 @@ def test_an_empty_input_writes_an_empty_mix_that_reports_every_target(tmp_path):
     assert report["achieved_tokens"] == 0
     assert all(not row["reachable"] for row in report["categories"].values())
     assert json.loads((tmp_path / "shards" / "index.json").read_text()) == []
+
+
+@pytest.mark.parametrize(("rates", "arts_budget", "science_budget"), [
+    ({}, 600, 400),                                # no rate: every general topic whole
+    ({"arts_entertainment": 0.5}, 300, 400),       # Llama 3's downsampling, our default rate
+    ({"arts_entertainment": 0.0}, 0, 400),         # a topic left out entirely
+])
+def test_topic_rates_cut_a_general_topic_to_its_rate_before_the_shares(rates, arts_budget,
+                                                                      science_budget):
+    sizes = {("general", "arts_entertainment"): CellTotal(6, 600),
+             ("general", "science"): CellTotal(4, 400),
+             ("code", "unknown"): CellTotal(10, 10_000)}
+    targets = MixTargets({"general": 0.5, "code": 0.5}, {"general": 1.0, "code": 1.0},
+                         topic_capped_categories=("general",), topic_rates=rates)
+    plan = plan_mix(sizes, targets)
+    assert plan.cells[("general", "arts_entertainment")].budget_tokens == arts_budget
+    assert plan.cells[("general", "science")].budget_tokens == science_budget
+    # general is the scarce category, so code follows general's tokens after the cut
+    assert plan.categories["code"].budget_tokens == arts_budget + science_budget
+    topics = plan.report({})["categories"]["general"]["topics"]
+    assert topics["arts_entertainment"]["downsample_rate"] == rates.get("arts_entertainment", 1.0)
+    assert topics["arts_entertainment"]["available_tokens"] == 600
