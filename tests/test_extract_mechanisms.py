@@ -78,6 +78,24 @@ CASES = [
      f'<div class="section" id="intro"><p>{P1}</p></div><div class="share">Share on social</div>'
      "</div>",
      (P3,), ("Share on social",)),
+    ("a caption stays, a photo credit goes, a figure's table renders",
+     f'<div class="entry-content"><p>{P1}</p><div class="wp-caption"><img src="/bridge.jpg" '
+     'alt=""><p class="wp-caption-text">Engineers inspect the old bridge before the winter</p>'
+     '</div><div class="wp-caption"><img src="/pool.jpg" alt=""><p class="wp-caption-text">'
+     'Foto: Instagram</p></div><figure class="wp-block-table"><table><tr><td>Bus lines</td>'
+     f"<td>2</td></tr></table></figure><p>{P2}</p></div>",
+     ("Engineers inspect the old bridge before the winter", "Bus lines", P1, P2),
+     ("Foto: Instagram",)),
+    ("a headline outside the container is not prepended",
+     f'<div class="post"><h1>A different headline of this story</h1><div class="entry-content">'
+     f"<p>{P1}</p><p>{P2}</p></div></div>",
+     (P1, P2), ("A different headline of this story",)),
+    ("a short wrapper a fifth links goes, a prose wrapper with links stays",
+     f'<div class="entry-content"><p>{P1}</p><div class="more">Read also: '
+     '<a href="/a">Budget 2023</a> and our guide</div>'
+     f'<div class="lead-text">{P2} <a href="/bridges">The bridge repairs</a> are explained '
+     f"here.</div><p>{P3}</p></div>",
+     (P1, P2, P3, "The bridge repairs"), ("Read also", "Budget 2023")),
     ("a comment thread is not the main container",
      f'<div class="article-body"><p>{P1}</p><p>{P3}</p></div><div id="comments">'
      f'<div class="post-text"><p>{P2} {P2} {P2}</p></div></div>',
