@@ -96,6 +96,15 @@ CASES = [
      f'<div class="lead-text">{P2} <a href="/bridges">The bridge repairs</a> are explained '
      f"here.</div><p>{P3}</p></div>",
      (P1, P2, P3, "The bridge repairs"), ("Read also", "Budget 2023")),
+    ("a big gallery below a short article goes",
+     f'<div class="entry-content">{"".join(f"<p>{p}</p>" for p in (P1, P2, P3) * 3)}'
+     '<ul class="legends">' + "".join(f"<li><h4>{i}/40 Slide</h4><p>{P3}</p></li>"
+                                      for i in range(40)) + "</ul></div>",
+     (P1, P2), ("1/40 Slide",)),
+    ("a boilerplate-named body with little prose around it stays",
+     f'<div class="entry-content"><div class="has-sidebar"><p>{P1}</p><p>{P2}</p><p>{P3}</p>'
+     f"</div><p>Short note.</p></div>",
+     (P1, P2, P3), ()),
     ("a comment thread is not the main container",
      f'<div class="article-body"><p>{P1}</p><p>{P3}</p></div><div id="comments">'
      f'<div class="post-text"><p>{P2} {P2} {P2}</p></div></div>',

@@ -75,6 +75,9 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "tag-links", "post-categories", "most-popular", "mostpopular", "most-read", "trending",
     "promo-", "promo_", "promobox", "site-info", "more-stories", "more-from", "newsletter-signup", "about-us",
     "about-the-company", "boilerplate", "disclaimer",
+    # Readability's `unlikelyCandidates` words not listed above.
+    "legends", "combx", "shoutbox", "skyscraper", "supplemental", "agegate", "ai2html",
+    "yom-remote", "remark", "rss",
 )
 
 # Short class or id words that must match as a whole token to avoid false hits ("nav" in
