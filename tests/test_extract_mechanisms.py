@@ -105,6 +105,10 @@ CASES = [
      f'<div class="entry-content"><div class="has-sidebar"><p>{P1}</p><p>{P2}</p><p>{P3}</p>'
      f"</div><p>Short note.</p></div>",
      (P1, P2, P3), ()),
+    ("ruby readings above Japanese words are not text",
+     f'<div class="entry-content"><p>{P1}</p><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>ども'
+     f"への<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための法律ができました。</p><p>{P2}</p></div>",
+     ("子どもへの虐待をなくすための法律ができました。",), ("こども", "ぎゃくたい")),
     ("a comment thread is not the main container",
      f'<div class="article-body"><p>{P1}</p><p>{P3}</p></div><div id="comments">'
      f'<div class="post-text"><p>{P2} {P2} {P2}</p></div></div>',

@@ -42,6 +42,9 @@ MAIN_CONTENT_CANDIDATES: tuple[str, ...] = (
 NON_TEXT_ELEMENTS: tuple[str, ...] = (
     "script", "style", "template", "svg", "canvas", "iframe", "object", "embed", "video", "audio",
     "map", "button", "select", "input", "textarea", "dialog", "head",
+    # Ruby annotations: the reading of a Japanese or Chinese word printed above it (furigana);
+    # kept, "子こども" doubles every annotated word.
+    "rt", "rp",
 )
 
 # Boilerplate by element or role; removed unless it holds most of the container's text.
