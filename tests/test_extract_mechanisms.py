@@ -109,6 +109,10 @@ CASES = [
      f'<div class="entry-content"><p>{P1}</p><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>ども'
      f"への<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための法律ができました。</p><p>{P2}</p></div>",
      ("子どもへの虐待をなくすための法律ができました。",), ("こども", "ぎゃくたい")),
+    ("a declared article body wins over a long thread beside it",
+     f'<div class="post"><div itemprop="articleBody"><p>{P1}</p><p>{P3}</p></div></div>'
+     '<div class="thread">' + f"<p>{P2}</p>" * 12 + "</div>",
+     (P1, P3), (P2,)),
     ("a comment thread is not the main container",
      f'<div class="article-body"><p>{P1}</p><p>{P3}</p></div><div id="comments">'
      f'<div class="post-text"><p>{P2} {P2} {P2}</p></div></div>',
