@@ -113,6 +113,13 @@ CASES = [
      f'<div class="post"><div itemprop="articleBody"><p>{P1}</p><p>{P3}</p></div></div>'
      '<div class="thread">' + f"<p>{P2}</p>" * 12 + "</div>",
      (P1, P3), (P2,)),
+    ("a lead paragraph beside the body joins it, a share box does not",
+     '<div class="story"><div class="article__perex">The budget for next year passed after a '
+     'night of debate, with money for the library, the bridge and two new bus lines.</div>'
+     '<div class="social-share-box">Share this article with your friends on every network '
+     f'you use, today and tomorrow and the day after</div><div class="article__content"><p>{P1}'
+     f"</p><p>{P2}</p><p>{P3}</p></div></div>",
+     ("The budget for next year passed", P1, P3), ("Share this article",)),
     ("a comment thread is not the main container",
      f'<div class="article-body"><p>{P1}</p><p>{P3}</p></div><div id="comments">'
      f'<div class="post-text"><p>{P2} {P2} {P2}</p></div></div>',

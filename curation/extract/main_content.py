@@ -63,6 +63,8 @@ _BOILERPLATE_ELEMENTS = ",".join(boilerplate_element_selectors())
 _BOILERPLATE_CLASSES = ",".join(boilerplate_class_selectors())
 _BOILERPLATE_IDS = ",".join(boilerplate_id_selectors())
 _NON_TEXT = ",".join(NON_TEXT_ELEMENTS)
+_SIBLING_BOILERPLATE = ",".join((_BOILERPLATE_ELEMENTS, _BOILERPLATE_CLASSES, _BOILERPLATE_IDS,
+                                 COMMENT_SECTIONS))
 _LINK_BLOCKS = "ul,ol,dl,table,div,section,p,li,h1,h2,h3,h4,h5,h6,blockquote"
 
 
@@ -84,7 +86,7 @@ def extract_main_text(
     if body is None:
         return Extraction("", "none", formulas)
     container, chosen = _main_container(body, min_candidate_chars, min_container_share)
-    parts = content_siblings(container) if container is not body else [container]
+    parts = content_siblings(container, _SIBLING_BOILERPLATE) if container is not body else [container]
     for part in parts:
         for node in part.css(_NON_TEXT if include_tables else f"{_NON_TEXT},table"):
             node.remove()
