@@ -5,7 +5,9 @@ Domain: each page is extracted by our extractor, scored by the classify stage's 
 checks the whole decision a run makes. The code and math pages come from Debian packages the
 students were never trained on (Flask, QuTiP, lmfit; ../shared/evaldata/domain_pages), the
 others from trafilatura's evaluation pages in the held-out half of benchmarks/page_corpus.py.
-Topic: real passages and pages of the held-out half, one or two per topic.
+Topic: real passages and pages of the held-out half, one or two per topic, scored by the
+bundled MiniLM topic head through the stage's own handler, and news pages whose URL section
+gives the topic.
 Also the page-structure and URL weak labels the students learn from, one case per outcome."""
 
 import gzip
@@ -87,6 +89,13 @@ def _reference(key: str) -> Document:
     (("reference", "webtext/firefox.txt:0"), "computing_technology"),
     (("domain", "code/python-flask-doc/config.html.gz"), "computing_technology"),
     (("domain", "math/python-qutip-doc/guide/guide-states.html.gz"), "mathematics"),
+    # held-out news pages whose URL section gives the topic (the student never reads the URL)
+    (("news", "https://www.phillyvoice.com/sixers-76ers-score-record-news-analysis-celtics-joel-"
+              "embiid-tyrese-maxey-jayson-tatum/"), "sports"),
+    (("news", "https://security.googleblog.com/2020/05/enhanced-safe-browsing-protection-now.html"),
+     "computing_technology"),
+    (("news", "https://www.vice.com/en_uk/article/d3avvm/the-amazon-is-on-fire-and-the-smoke-can-be-"
+              "seen-from-space"), "science"),
 ])
 def test_topic_decision_on_real_pages(topic_handler, source, topic):
     kind, key = source
