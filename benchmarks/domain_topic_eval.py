@@ -1,29 +1,38 @@
 """The domain and topic students on real pages they never saw: the tables of benchmarks/README.md.
 
 Pages come from `benchmarks/page_corpus.py`, split 70/30 by a blake2b hash of the page key; the
-bundled models (`classifiers/models/domain.ftz`, `topic.ftz`) were trained on the `train` half
-only (`benchmarks/build_classifiers.py`), and everything here is measured on the `heldout` half:
+bundled models (`classifiers/models/domain.ftz`, `topic_head.npz`) were trained on the `train`
+half only (`benchmarks/build_classifiers.py`), and everything here is measured on the `heldout`
+half:
 
 1. Domain, page split: precision and recall of `code` and `math_reasoning` against the
    page-structure labels, with the mix's own decision (`stages.mix.rules`: code when
-   `domain_code >= 0.5`, else math when `domain_math >= 0.5`; the thresholds are the mix
-   defaults, not tuned here), and the share of held-out news, blog and government pages
-   (trafilatura_eval) called code or math.
+   `domain_code >= code_min_score`, else math when `domain_math >= math_min_score`, the mix
+   defaults, chosen by `--cv-thresholds` on the train half), and the share of held-out news,
+   blog and government pages (trafilatura_eval) called code or math, all and English only (the
+   classify stage scores only `model_languages`, English by default).
 2. Domain, packages held out: a model with the same settings trained without any page of
    `HELD_OUT_PACKAGES` (Rust, Node.js, Go and astropy documentation), measured on all their
    labelled pages and on the held-out news pages: how it does on sources it has never seen.
 3. Domain on ../shared/evaldata/domain_pages (292 pages, DEV half of ten Debian packages), only
    the pages that are not in our training half, and on the 60 article pages of
    ../shared/evaldata/extraction_wceb, which no corpus here contains.
-4. Topic: accuracy per topic on held-out pages that have a topic label.
+4. Topic: accuracy per topic on held-out pages that have a topic label, web pages apart by the
+   source of their label.
+
+Settings are chosen with `--tune` (both students trained on four fifths of the train half,
+measured on the fifth left) and `--cv-thresholds` (5-fold cross-validation over the train half);
+neither reads the held-out half.
 
     .venv/bin/python -m benchmarks.domain_topic_eval [--pages /tmp/classifiers/pages.jsonl]
+    .venv/bin/python -m benchmarks.domain_topic_eval --tune | --cv-thresholds
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import tempfile
 from collections import Counter, defaultdict
@@ -32,13 +41,20 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import page_corpus
-from benchmarks.build_classifiers import DOMAIN_EPOCHS, DOMAIN_REPEATS
+from benchmarks.build_classifiers import (
+    DOMAIN_EPOCHS,
+    DOMAIN_REPEATS,
+    TOPIC_MAX_TOKENS,
+    TOPIC_PRECISION,
+)
 from benchmarks.real_pages import EVALDATA
 from classifiers import fasttext_student
-from classifiers.bundled import MODELS_DIR
+from classifiers.bundled import MODELS_DIR, ROLES
+from classifiers.handlers import FASTTEXT_SUFFIXES
 from classifiers.text_views import domain_view
-from classifiers.train import repeated
+from classifiers.train import repeated, training_pairs
 from classifiers.weak_labels import page_domain
+from curation.classify.decide import topic_fields
 from curation.config import CategoryRulesConfig
 
 HELD_OUT_PACKAGES = ("rust-doc", "nodejs-doc", "golang-1.19-doc", "python-astropy-doc")
@@ -144,34 +160,147 @@ def article_pages() -> list[dict]:
     return rows
 
 
-def topic_table(model: Any, rows: Sequence[dict]) -> list[str]:
+def load_topic_model(path: Path) -> Any:
+    """The topic student at `path`: a fastText model, or a transformer head (the bundled one)."""
+    if path.suffix in FASTTEXT_SUFFIXES:
+        return fasttext_student.load(path)
+    from classifiers.transformer_student import TransformerClassifier
+
+    return TransformerClassifier(path)
+
+
+def predict_topics(model: Any, texts: Sequence[str]) -> list[str]:
+    """The classify stage's topic for each text (`topic_fields`: the most likely, ties to the
+    alphabetically first), one text per forward pass as the stage encodes them."""
+    if hasattr(model, "get_labels"):
+        probs = fasttext_student.predict_probs(model, texts)
+    else:
+        probs = model.predict_probs(texts, batch_size=1)
+    return [topic_fields(p)[0] for p in probs]
+
+
+def _accuracy(hits: Sequence[bool]) -> str:
+    return f"{sum(hits) / len(hits):.3f}" if hits else ""
+
+
+def topic_table(title: str, model: Any, rows: Sequence[dict]) -> list[str]:
+    """Accuracy per topic; web pages (news and crawl) apart, by where their label came from: a
+    URL section (independent of the text) or the page's own words (`content_topic`, the labelling
+    function the student also learned from: agreement with it, not ground truth)."""
     labelled = [r for r in rows if r["metadata"].get("topic")]
-    probs = fasttext_student.predict_probs(model, [r["text"] for r in labelled])
+    predicted = predict_topics(model, [r["text"] for r in labelled])
     by_topic: dict[str, list[bool]] = defaultdict(list)
-    on_web: dict[str, list[bool]] = defaultdict(list)  # news and crawl pages only
+    web_url: dict[str, list[bool]] = defaultdict(list)
+    web_url_en: dict[str, list[bool]] = defaultdict(list)
+    web_content: dict[str, list[bool]] = defaultdict(list)
     langs: dict[str, Counter[str]] = defaultdict(Counter)
-    for row, p in zip(labelled, probs, strict=True):
-        predicted = min(p, key=lambda label: (-p[label], label))
-        topic = row["metadata"]["topic"]
-        by_topic[topic].append(predicted == topic)
-        if row["metadata"]["source"] in ("news", "crawl"):
-            on_web[topic].append(predicted == topic)
+    for row, guess in zip(labelled, predicted, strict=True):
+        topic, meta = row["metadata"]["topic"], row["metadata"]
+        hit = guess == topic
+        by_topic[topic].append(hit)
+        if meta["source"] in ("news", "crawl"):
+            if meta.get("topic_source", "url") == "url":
+                web_url[topic].append(hit)
+                if row.get("lang") == "en":
+                    web_url_en[topic].append(hit)
+            else:
+                web_content[topic].append(hit)
         langs[topic][row.get("lang") or "?"] += 1
-    lines = ["### Topic, held-out pages", "",
-             "| topic | pages | accuracy | web pages | accuracy on web pages | languages |",
-             "|---|---|---|---|---|---|"]
+    lines = [f"### {title}", "",
+             "| topic | pages | accuracy | web pages, URL label | accuracy | of them English | "
+             "accuracy | web pages, content label | agreement | languages |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for topic, hits in sorted(by_topic.items()):
         top = ", ".join(f"{lang} {n}" for lang, n in langs[topic].most_common(3))
-        web = on_web.get(topic, [])
-        web_accuracy = f"{sum(web) / len(web):.3f}" if web else ""
-        lines.append(f"| {topic} | {len(hits)} | {sum(hits) / len(hits):.3f} | {len(web)} | "
-                     f"{web_accuracy} | {top} |")
-    total = [h for hits in by_topic.values() for h in hits]
+        url, url_en, content = web_url[topic], web_url_en[topic], web_content[topic]
+        lines.append(f"| {topic} | {len(hits)} | {_accuracy(hits)} | {len(url)} | {_accuracy(url)} | "
+                     f"{len(url_en)} | {_accuracy(url_en)} | {len(content)} | {_accuracy(content)} "
+                     f"| {top} |")
+
+    def pooled(groups: dict[str, list[bool]]) -> list[bool]:
+        return [h for hits in groups.values() for h in hits]
+
+    total, url, url_en, content = (pooled(g) for g in (by_topic, web_url, web_url_en, web_content))
     macro = sum(sum(h) / len(h) for h in by_topic.values()) / len(by_topic)
-    web_total = [h for hits in on_web.values() for h in hits]
-    lines += [f"| all ({len(by_topic)} topics) | {len(total)} | {sum(total) / len(total):.3f} "
-              f"(macro {macro:.3f}) | {len(web_total)} | "
-              f"{sum(web_total) / max(1, len(web_total)):.3f} | |", ""]
+    lines += [f"| all ({len(by_topic)} topics) | {len(total)} | {_accuracy(total)} (macro "
+              f"{macro:.3f}) | {len(url)} | {_accuracy(url)} | {len(url_en)} | {_accuracy(url_en)} "
+              f"| {len(content)} | {_accuracy(content)} | |", ""]
+    return lines
+
+
+def tune_fifth(row: dict) -> bool:
+    """The train half's tune fifth (blake2b of the id), where settings are chosen."""
+    return int.from_bytes(hashlib.blake2b(row["id"].encode(), digest_size=4).digest(), "big") % 5 == 0
+
+
+def train_topic(rows: Sequence[dict], path: Path) -> Any:
+    """A topic head trained as the bundled one is (build_classifiers: MiniLM int8, 128 tokens)."""
+    from classifiers.transformer_student import DEFAULT_ENCODER, TransformerClassifier, train_student
+
+    labelled = [{"id": r["id"], "text": r["text"], "weak": {"topic": r["metadata"]["topic"]}}
+                for r in rows if r["metadata"].get("topic")]
+    texts, labels = training_pairs(labelled, "weak.topic")
+    train_student(DEFAULT_ENCODER, texts, labels, str(path), max_tokens=TOPIC_MAX_TOKENS,
+                  precision=TOPIC_PRECISION)
+    return TransformerClassifier(path)
+
+
+CV_FOLDS = 5
+CODE_GRID = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
+MATH_GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+
+
+def fold_of(row: dict) -> int:
+    return int.from_bytes(hashlib.blake2b(row["id"].encode(), digest_size=4).digest(), "big") % CV_FOLDS
+
+
+def cross_validate_thresholds(rows: Sequence[dict]) -> list[str]:
+    """The mix's code and math thresholds by 5-fold cross-validation over the train half (folds
+    by blake2b of the id; the held-out half is never read): a domain model per fold trained as
+    the bundled one is, its scores on the fold it left out, and for each threshold pair the four
+    precisions and recalls; the pair whose lowest value is highest comes first (ties: the larger
+    thresholds, the more precise)."""
+    labelled = [r for r in domain_rows(rows) if r["metadata"]["split"] == "train"]
+    scored: list[tuple[dict, dict[str, float]]] = []
+    with tempfile.TemporaryDirectory() as work:
+        for k in range(CV_FOLDS):
+            model = train_without([r for r in labelled if fold_of(r) != k], (), Path(work) / "d.ftz")
+            left = [r for r in labelled if fold_of(r) == k]
+            probs = fasttext_student.predict_probs(model, [domain_view(r["text"]) for r in left])
+            scored += list(zip(left, probs, strict=True))
+    truth = [r["metadata"]["domain"] for r, _ in scored]
+    news = [i for i, (r, _) in enumerate(scored)
+            if r["metadata"]["source"] == "news" and r["metadata"]["domain"] == "other"]
+    table = []
+    for code in CODE_GRID:
+        for math in MATH_GRID:
+            rules = CategoryRulesConfig(code_min_score=code, math_min_score=math)
+            predicted = [decide_domain(p, rules) for _, p in scored]
+            values = [v for label in DOMAINS
+                      for v in precision_recall(truth, predicted, label)[:2]]
+            called = sum(predicted[i] != "other" for i in news)
+            table.append((min(values), code, math, values, called))
+    table.sort(key=lambda row: (row[0], row[1], row[2]), reverse=True)
+    lines = [f"### Domain thresholds, {CV_FOLDS}-fold cross-validation over the train half", "",
+             "| code_min_score | math_min_score | code P | code R | math P | math R | lowest | "
+             f"news pages called code or math (of {len(news)}) |", "|---|---|---|---|---|---|---|---|"]
+    for lowest, code, math, values, called in table[:10]:
+        lines.append(f"| {code} | {math} | " + " | ".join(f"{v:.3f}" for v in values)
+                     + f" | {lowest:.3f} | {called} |")
+    return [*lines, ""]
+
+
+def tune(rows: Sequence[dict]) -> list[str]:
+    """Both students trained on four fifths of the train half, measured on the fifth left: the
+    numbers settings are chosen by (the held-out half is never looked at here)."""
+    train = [r for r in rows if r["metadata"]["split"] == "train" and not tune_fifth(r)]
+    tuning = [r for r in rows if r["metadata"]["split"] == "train" and tune_fifth(r)]
+    with tempfile.TemporaryDirectory() as work:
+        domain = train_without(train, (), Path(work) / "domain.ftz")
+        lines = domain_table("Domain, tune fifth of the train half", domain, domain_rows(tuning),
+                             tuning)
+        topic = train_topic(train, Path(work) / "topic.npz")
+        lines += topic_table("Topic, tune fifth of the train half", topic, tuning)
     return lines
 
 
@@ -179,8 +308,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=Path, default=page_corpus.DEFAULT_OUTPUT)
     parser.add_argument("--models", type=Path, default=MODELS_DIR)
+    parser.add_argument("--tune", action="store_true",
+                        help="train on four fifths of the train half and measure on the fifth left")
+    parser.add_argument("--cv-thresholds", action="store_true",
+                        help="choose the mix's code/math thresholds by cross-validation on the train half")
     args = parser.parse_args()
     rows = page_corpus.load(args.pages)
+    if args.tune:
+        print("\n".join(tune(rows)))
+        return
+    if args.cv_thresholds:
+        print("\n".join(cross_validate_thresholds(rows)))
+        return
     heldout = [r for r in rows if r["metadata"]["split"] == "heldout"]
     train_keys = {r["id"] for r in rows if r["metadata"]["split"] == "train"}
     splits = Counter((r["metadata"]["split"], r["metadata"]["source"]) for r in domain_rows(rows))
@@ -201,7 +340,8 @@ def main() -> None:
     lines += domain_table("Domain, article pages never in the corpus (extraction_wceb; structure "
                           "labels: " + ", ".join(f"{k} {v}" for k, v in sorted(labelled.items())) + ")",
                           domain, domain_rows(articles), articles)
-    lines += topic_table(fasttext_student.load(args.models / "topic.ftz"), heldout)
+    lines += topic_table("Topic, held-out pages (bundled model)",
+                         load_topic_model(args.models / ROLES["topic"]), heldout)
     print("\n".join(lines))
 
 

@@ -16,11 +16,14 @@ fallback), so the students learn the text the `classify` stage will see, formula
   with natural language" nor ordinary web text;
 - `topic`, where the source says it: documentation pages are `computing_technology` (code and
   other) or `mathematics` (math); news pages take the topic their URL's section names
-  (`url_topic`); the NLTK corpora give theirs (`REFERENCE_TOPICS`).
+  (`url_topic`), else, where one topic's words clearly dominate the page, that one
+  (`content_topic`); `topic_source` says which (`url`, `content` or `source`); the NLTK corpora
+  give theirs (`REFERENCE_TOPICS`).
 
 Sources: `benchmarks/debian_docs.py` (Debian documentation packages, fetched with apt),
 ../shared/evaldata/trafilatura_eval (990 news, blog and government pages), the HTML responses of
-../shared/evaldata/web_crawl_warc, and NLTK's ABC news, movie reviews, speeches and webtext.
+../shared/evaldata/web_crawl_warc, NLTK's ABC news, movie reviews, speeches and webtext, and the
+UDHR in 380 languages (../shared/evaldata/langid/udhr2, domain negatives in every script).
 Only models trained on this text are shipped.
 
     .venv/bin/python -m benchmarks.page_corpus --output /tmp/classifiers/pages.jsonl
@@ -41,10 +44,11 @@ from urllib.parse import urlsplit
 
 from benchmarks import debian_docs, real_pages
 from benchmarks.real_pages import EVALDATA
-from classifiers.weak_labels import page_domain, url_topic
+from classifiers.weak_labels import content_topic, page_domain, url_topic
 from curation.document import Document, to_json_dict
 
 HELDOUT_PERCENT = 30
+UDHR_CHARS = 3_000
 DEFAULT_OUTPUT = Path("/tmp/classifiers/pages.jsonl")
 # NLTK corpora with a topic of their own (webtext: Firefox support forum, wine reviews, a film
 # script, personal ads).
@@ -125,15 +129,18 @@ def _page(task: tuple[str, str, str, str, str, str | None]) -> dict | None:
         # API stubs and prose of software documentation: not Llama 3's "code interleaved with
         # natural language", not ordinary web text either; left out of the domain labels
         domain = None
+    topic_source = "source"
     if source == "docs":
         topic = _DOC_TOPICS.get(page_domain(**counts) or "other")
     else:
-        topic = url_topic(url, section_of(html))
+        topic, topic_source = url_topic(url, section_of(html)), "url"
+        if topic is None:
+            topic, topic_source = content_topic(text), "content"
     metadata = {"split": split_of(key), "source": source, "group": group,
                 **{k: str(v) for k, v in counts.items()}}
     metadata["domain"] = domain or ""  # empty: ambiguous, no domain label (classifiers/labeling.py)
     if topic:
-        metadata["topic"] = topic
+        metadata.update(topic=topic, topic_source=topic_source)
     return to_json_dict(Document(id=f"{source}:{key}", url=url, text=text, metadata=metadata))
 
 
@@ -164,11 +171,32 @@ def reference_docs() -> list[dict]:
             if i >= 150:
                 break
             rows.append((f"{name}:{i}", chunk, topic))
-    return [to_json_dict(Document(id=f"reference:{key}", url=f"https://reference.corpus.invalid/{key}",
+    docs = [to_json_dict(Document(id=f"reference:{key}", url=f"https://reference.corpus.invalid/{key}",
                                   text=text, metadata={"split": split_of(key), "source": "reference",
                                                        "group": key.split(":")[0].split("-")[0],
-                                                       "domain": "other", "topic": topic}))
+                                                       "domain": "other", "topic": topic,
+                                                       "topic_source": "source"}))
             for key, text, topic in rows]
+    return docs + udhr_docs()
+
+
+def udhr_docs() -> list[dict]:
+    """The Universal Declaration of Human Rights in every language of ../shared/evaldata/langid/udhr2
+    (public domain), the first `UDHR_CHARS` characters of each: prose in 380 languages and
+    dozens of scripts, `other` for the domain (a Chinese encyclopedia page came out math when
+    every non-English page the model had seen was German or Spanish news). No topic label."""
+    folder = EVALDATA / "langid" / "udhr2"
+    docs = []
+    for path in sorted(folder.glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")[:UDHR_CHARS]
+        if len(text.strip()) < 200:
+            continue
+        key = f"udhr2/{path.stem}"
+        docs.append(to_json_dict(Document(
+            id=f"reference:{key}", url=f"https://reference.corpus.invalid/{key}", text=text,
+            metadata={"split": split_of(key), "source": "reference", "group": "udhr2",
+                      "domain": "other"})))
+    return docs
 
 
 def build(output: Path = DEFAULT_OUTPUT, cache: Path = debian_docs.DEFAULT_CACHE,

@@ -14,7 +14,7 @@ ROLES = {
     "quality_en": "quality_en.ftz",
     "quality_transformer": "quality_transformer_head.npz",
     "domain": "domain.ftz",
-    "topic": "topic.ftz",
+    "topic": "topic_head.npz",
 }
 
 

@@ -155,35 +155,82 @@ class FastTextTopicHandler(_DocumentHandler):
         return fields
 
 
-class TransformerQualityHandler(_DocumentHandler):
-    """The transformer quality student (MiniLM encoder + head, or a fine-tuned RoBERTa).
-    Writes `quality_transformer`."""
+class HeadModels(dict[str, Any]):
+    """Loaded transformer students by role (`quality_transformer`, `topic`); a class, not a plain
+    dict, because Beam's `Shared` keeps a weak reference to the loaded model."""
 
-    name = "quality_transformer"
 
-    def __init__(self, path: str, batch_size: int, languages: tuple[str, ...] = (),
+class TransformerHeadsHandler(_DocumentHandler):
+    """Transformer students by role: `quality_transformer` (writes `quality_transformer`) and
+    `topic` (writes `metadata["topic"]` and `topic_score`). Heads on the same frozen encoder
+    share one forward pass per document, so the bundled topic head costs a matrix product on
+    the embedding the quality head already needs."""
+
+    def __init__(self, heads: Mapping[str, str], batch_size: int, languages: tuple[str, ...] = (),
                  torch_threads: int = 1) -> None:
         super().__init__(batch_size, languages)
-        self._path = path
+        unknown = set(heads) - {"quality_transformer", "topic"}
+        if unknown or not heads:
+            raise ValueError(f"transformer heads are quality_transformer and topic, got {sorted(heads)}")
+        self._heads = dict(heads)
         self._threads = torch_threads
+        self.name = next(iter(heads)) if len(heads) == 1 else "transformer"
 
-    def load_model(self) -> Any:
+    def load_model(self) -> HeadModels:
         from classifiers.transformer_student import TransformerClassifier, set_torch_threads
 
         if self._threads:
             set_torch_threads(self._threads)
-        return TransformerClassifier(resolve(self._path, "quality_transformer"))
+        encoders: dict[tuple[str, int, str], Any] = {}
+        return HeadModels({role: TransformerClassifier(resolve(path, role), encoders=encoders)
+                           for role, path in self._heads.items()})
 
-    def score(self, model: Any, docs: Sequence[Document]) -> list[Fields]:
+    def score(self, model: HeadModels, docs: Sequence[Document]) -> list[Fields]:
         # One document per forward pass: padding a batch changes the float sums slightly, and
         # the score must not depend on which documents a runner happened to batch together.
-        probs = model.predict_probs([doc.text or "" for doc in docs], batch_size=1)
-        return [Fields(scores={"quality_transformer": round(positive_probability(p), 4)})
-                for p in probs]
+        texts = [doc.text or "" for doc in docs]
+        embedded: dict[int, Any] = {}
+        scores: list[dict[str, float]] = [{} for _ in docs]
+        metadata: list[dict[str, str]] = [{} for _ in docs]
+        for role in sorted(model):
+            student = model[role]
+            encoder = student.encoder
+            if encoder is None:
+                probs = student.predict_probs(texts, batch_size=1)
+            else:
+                if id(encoder) not in embedded:
+                    embedded[id(encoder)] = encoder.embed(texts, batch_size=1)
+                probs = student.probs_from_embeddings(embedded[id(encoder)])
+            for i, p in enumerate(probs):
+                if role == "topic":
+                    topic, score = topic_fields(p)
+                    scores[i]["topic_score"] = score
+                    metadata[i]["topic"] = topic
+                else:
+                    scores[i]["quality_transformer"] = round(positive_probability(p), 4)
+        return [Fields(scores=s, metadata=m) for s, m in zip(scores, metadata, strict=True)]
+
+
+class TransformerQualityHandler(TransformerHeadsHandler):
+    """The transformer quality student alone (MiniLM encoder + head, or a fine-tuned RoBERTa)."""
+
+    def __init__(self, path: str, batch_size: int, languages: tuple[str, ...] = (),
+                 torch_threads: int = 1) -> None:
+        super().__init__({"quality_transformer": path}, batch_size, languages, torch_threads)
+
+
+FASTTEXT_SUFFIXES = (".ftz", ".bin")
+
+
+def is_fasttext_topic_model(value: str) -> bool:
+    """Whether a `topic_model` value names a fastText model; `bundled` is the MiniLM topic
+    head (classifiers/models/topic_head.md), any other path is a transformer student."""
+    return value != "bundled" and value.endswith(FASTTEXT_SUFFIXES)
 
 
 def handlers_for(config: ClassifyConfig) -> list[_DocumentHandler]:
-    """The handlers the config turns on, in a fixed order (fastText first: cheapest)."""
+    """The handlers the config turns on, in a fixed order (fastText first: cheapest); the
+    transformer students come last, in one handler, so they share the encoder's pass."""
     handlers: list[_DocumentHandler] = []
     langs = config.model_languages
     if config.quality_models:
@@ -191,9 +238,14 @@ def handlers_for(config: ClassifyConfig) -> list[_DocumentHandler]:
     if config.domain_model:
         handlers.append(FastTextDomainHandler(config.domain_model, config.batch_size, langs,
                                               config.domain_view))
-    if config.topic_model:
-        handlers.append(FastTextTopicHandler(config.topic_model, config.batch_size, langs))
+    heads: dict[str, str] = {}
     if config.quality_transformer:
-        handlers.append(TransformerQualityHandler(config.quality_transformer, config.batch_size,
-                                                  langs, config.torch_threads))
+        heads["quality_transformer"] = config.quality_transformer
+    if config.topic_model and is_fasttext_topic_model(config.topic_model):
+        handlers.append(FastTextTopicHandler(config.topic_model, config.batch_size, langs))
+    elif config.topic_model:
+        heads["topic"] = config.topic_model
+    if heads:
+        handlers.append(TransformerHeadsHandler(heads, config.batch_size, langs,
+                                                config.torch_threads))
     return handlers

@@ -7,9 +7,10 @@ apart from prose, in a form that carries across sites and languages:
 
 - symbols are split off (`\\frac { a } { b }`, `foo ( x ) ;`), so LaTeX commands, brackets,
   operators and `$` delimiters become shared tokens;
-- each line that looks like code (indented, or ending in `;`, `{` or `}`, or a `>>>` prompt; not a
-  line ending in `:`, which recipes and settings lists end with as often as Python blocks) adds a
-  `__codeline__` token, and each formula delimiter a `__formula__` token;
+- each line that looks like code (ending in `;`, `{` or `}`, a `>>>` prompt, or indented with a
+  sign of code on it; not a line ending in `:`, which recipes and settings lists end with as
+  often as Python blocks, nor an indented list item) adds a `__codeline__` token, and each
+  formula delimiter a `__formula__` token;
 - the page-level rule scores of `classifiers/weak_labels.py` (code-line fraction, math tokens
   per 100 words), the counts of code lines and formulas and their ratio are added as bucketed
   tokens (`__codefrac_3__`, `__mathdens_4__`, `__formulas_per_codeline_2__`), so a structural
@@ -31,7 +32,13 @@ VIEWS = ("words", "domain")
 MAX_CHARS = 10_000  # the same budget as fasttext_student.normalize
 
 _SYMBOLS = re.compile(r"(\\[A-Za-z]+|[^\w\s])")
-_CODE_LINE = re.compile(r"^(?:\s{2,}|\t)\S|[;{}]\s*$|^\s*(?:>>>|\$ |# )")
+# An indented line is code only with a sign of code on it (a call or index glued to a name, an
+# assignment, `->`, `::`, a brace or a statement keyword): the extractor indents list items by
+# two spaces, and recipe steps and settings lists are indented lists, not code.
+_INDENTED_CODE = re.compile(
+    r"^(?:\s{2,}|\t)\S.*(?:\w[(\[]|[^=!<>]=[^=]|->|::|[{};])"
+    r"|^(?:\s{2,}|\t)(?:def|class|return|import|from|if|for|while|let|var|const|fn|func|use|pub)\b")
+_CODE_LINE = re.compile(r"[;{}]\s*$|^\s*(?:>>>|\$ |# )")
 _FORMULA = re.compile(r"\$\$?|\\\(|\\\[")
 _INLINE = re.compile(r"\\[()]")
 _DISPLAY = re.compile(r"\\[\[\]]")
@@ -45,7 +52,7 @@ def _bucket(value: float) -> int:
 def domain_view(text: str) -> str:
     head = text[:MAX_CHARS]
     lines = head.splitlines()
-    code_lines = sum(1 for line in lines if _CODE_LINE.search(line))
+    code_lines = sum(1 for line in lines if _CODE_LINE.search(line) or _INDENTED_CODE.search(line))
     formulas = len(_FORMULA.findall(head))
     features = [f"__codefrac_{round(10 * code_line_fraction(head))}__",
                 f"__mathdens_{_bucket(math_density(head))}__",

@@ -154,9 +154,12 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 class TransformerClassifier:
     """A trained transformer student of either kind, loaded from its saved path."""
 
-    def __init__(self, path: str | os.PathLike[str], precision: str | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], precision: str | None = None,
+                 encoders: dict[tuple[str, int, str], Encoder] | None = None) -> None:
         """`precision` overrides the head's own (benchmarks/transformer_options.py measures what
-        that does to the scores); leave it None to serve the head as it was trained."""
+        that does to the scores); leave it None to serve the head as it was trained. Heads
+        loaded with one `encoders` dict share an encoder where they name the same one (same
+        checkpoint, token limit and precision), so that encoder is loaded once."""
         location = Path(path)
         self.path = location
         if location.is_dir():
@@ -169,7 +172,11 @@ class TransformerClassifier:
                 # heads saved before `precision` existed were trained on the fp32 encoder
                 trained = str(head["precision"]) if "precision" in head.files else "fp32"
             precision = precision or trained
-            self._encoder = Encoder(encoder, max_tokens, precision)
+            key = (encoder, max_tokens, precision)
+            shared = {} if encoders is None else encoders
+            if key not in shared:
+                shared[key] = Encoder(encoder, max_tokens, precision)
+            self._encoder = shared[key]
             self.precision = precision
             self.kind = "head"
         else:
@@ -195,20 +202,29 @@ class TransformerClassifier:
         tokens = self._encoder.max_tokens if self.kind == "head" else self.max_tokens
         return f"{tokens} tokens, {self.precision}"
 
+    @property
+    def encoder(self) -> Encoder | None:
+        """The frozen encoder of a head (None for a fine-tuned sequence classifier)."""
+        return self._encoder if self.kind == "head" else None
+
+    def probs_from_embeddings(self, embeddings: np.ndarray) -> list[dict[str, float]]:
+        """A head's probabilities for embeddings its own encoder computed (`encoder.embed`): what
+        lets several heads on one encoder share one forward pass per document."""
+        probs = _softmax(embeddings @ self._weight.T + self._bias)
+        return [{label: float(p) for label, p in zip(self.labels, row, strict=True)} for row in probs]
+
     def predict_probs(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
         if self.kind == "head":
-            logits = self._encoder.embed(texts, batch_size) @ self._weight.T + self._bias
-            probs = _softmax(logits)
-        else:
-            torch = self._torch
-            parts = []
-            for start in range(0, len(texts), batch_size):
-                batch = [t[: self.max_tokens * 8] or " " for t in texts[start:start + batch_size]]
-                encoded = self._tokenizer(batch, padding=True, truncation=True,
-                                          max_length=self.max_tokens, return_tensors="pt")
-                with torch.no_grad():
-                    parts.append(torch.softmax(self._model(**encoded).logits, -1).numpy())
-            probs = np.concatenate(parts) if parts else np.zeros((0, len(self.labels)))
+            return self.probs_from_embeddings(self._encoder.embed(texts, batch_size))
+        torch = self._torch
+        parts = []
+        for start in range(0, len(texts), batch_size):
+            batch = [t[: self.max_tokens * 8] or " " for t in texts[start:start + batch_size]]
+            encoded = self._tokenizer(batch, padding=True, truncation=True,
+                                      max_length=self.max_tokens, return_tensors="pt")
+            with torch.no_grad():
+                parts.append(torch.softmax(self._model(**encoded).logits, -1).numpy())
+        probs = np.concatenate(parts) if parts else np.zeros((0, len(self.labels)))
         return [{label: float(p) for label, p in zip(self.labels, row, strict=True)} for row in probs]
 
 

@@ -422,8 +422,8 @@ def test_classify_in_memory_scores_and_accounts():
 
 
 def test_a_failing_model_sends_its_batch_to_errors():
-    """A topic model given as the domain model has labels the domain scorer refuses."""
-    config = FAST_CONFIG.model_copy(update={"domain_model": str(resolve("bundled", "topic"))})
+    """A quality model given as the domain model has labels the domain scorer refuses."""
+    config = FAST_CONFIG.model_copy(update={"domain_model": str(resolve("bundled", "quality_en"))})
     results = list(classify_in_memory(DOCS, config))
     assert all(isinstance(r, Failure) and r.error_type == "ValueError" for r in results)
 
@@ -450,7 +450,7 @@ def test_beam_stage_equals_in_memory_and_balances():
 
 
 def test_beam_stage_dead_letters_a_failing_model():
-    config = FAST_CONFIG.model_copy(update={"domain_model": str(resolve("bundled", "topic"))})
+    config = FAST_CONFIG.model_copy(update={"domain_model": str(resolve("bundled", "quality_en"))})
     pipeline = TestPipeline()
     result = pipeline | beam.Create(DOCS) | Classify(config)
     assert_that(result.errors | beam.Map(lambda e: (e["stage"], e["doc_id"], e["error_type"])),

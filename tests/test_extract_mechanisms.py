@@ -78,6 +78,48 @@ CASES = [
      f'<div class="section" id="intro"><p>{P1}</p></div><div class="share">Share on social</div>'
      "</div>",
      (P3,), ("Share on social",)),
+    ("a caption stays, a photo credit goes, a figure's table renders",
+     f'<div class="entry-content"><p>{P1}</p><div class="wp-caption"><img src="/bridge.jpg" '
+     'alt=""><p class="wp-caption-text">Engineers inspect the old bridge before the winter</p>'
+     '</div><div class="wp-caption"><img src="/pool.jpg" alt=""><p class="wp-caption-text">'
+     'Foto: Instagram</p></div><figure class="wp-block-table"><table><tr><td>Bus lines</td>'
+     f"<td>2</td></tr></table></figure><p>{P2}</p></div>",
+     ("Engineers inspect the old bridge before the winter", "Bus lines", P1, P2),
+     ("Foto: Instagram",)),
+    ("a headline outside the container is not prepended",
+     f'<div class="post"><h1>A different headline of this story</h1><div class="entry-content">'
+     f"<p>{P1}</p><p>{P2}</p></div></div>",
+     (P1, P2), ("A different headline of this story",)),
+    ("a short wrapper a fifth links goes, a prose wrapper with links stays",
+     f'<div class="entry-content"><p>{P1}</p><div class="more">Read also: '
+     '<a href="/a">Budget 2023</a> and our guide</div>'
+     f'<div class="lead-text">{P2} <a href="/bridges">The bridge repairs</a> are explained '
+     f"here.</div><p>{P3}</p></div>",
+     (P1, P2, P3, "The bridge repairs"), ("Read also", "Budget 2023")),
+    ("a big gallery below a short article goes",
+     f'<div class="entry-content">{"".join(f"<p>{p}</p>" for p in (P1, P2, P3) * 3)}'
+     '<ul class="legends">' + "".join(f"<li><h4>{i}/40 Slide</h4><p>{P3}</p></li>"
+                                      for i in range(40)) + "</ul></div>",
+     (P1, P2), ("1/40 Slide",)),
+    ("a boilerplate-named body with little prose around it stays",
+     f'<div class="entry-content"><div class="has-sidebar"><p>{P1}</p><p>{P2}</p><p>{P3}</p>'
+     f"</div><p>Short note.</p></div>",
+     (P1, P2, P3), ()),
+    ("ruby readings above Japanese words are not text",
+     f'<div class="entry-content"><p>{P1}</p><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>ども'
+     f"への<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための法律ができました。</p><p>{P2}</p></div>",
+     ("子どもへの虐待をなくすための法律ができました。",), ("こども", "ぎゃくたい")),
+    ("a declared article body wins over a long thread beside it",
+     f'<div class="post"><div itemprop="articleBody"><p>{P1}</p><p>{P3}</p></div></div>'
+     '<div class="thread">' + f"<p>{P2}</p>" * 12 + "</div>",
+     (P1, P3), (P2,)),
+    ("a lead paragraph beside the body joins it, a share box does not",
+     '<div class="story"><div class="article__perex">The budget for next year passed after a '
+     'night of debate, with money for the library, the bridge and two new bus lines.</div>'
+     '<div class="social-share-box">Share this article with your friends on every network '
+     f'you use, today and tomorrow and the day after</div><div class="article__content"><p>{P1}'
+     f"</p><p>{P2}</p><p>{P3}</p></div></div>",
+     ("The budget for next year passed", P1, P3), ("Share this article",)),
     ("a comment thread is not the main container",
      f'<div class="article-body"><p>{P1}</p><p>{P3}</p></div><div id="comments">'
      f'<div class="post-text"><p>{P2} {P2} {P2}</p></div></div>',

@@ -200,11 +200,14 @@ def test_bad_mix_config_fails_early():
         ([5, 5, 5], 12, [0, 1]),           # the third does not fit, nothing after it does
         ([5, 9, 2, 3], 10, [0, 2, 3]),     # prefix [0], cut at 9, deficit 5 filled by 2 and 3
         ([50, 1, 1], 20, [1, 2]),          # the long one is skipped, the short ones fill
+        ([5, 9, 8], 10, [0, 2]),           # deficit 5: 8 overshoots by 3, nearer than 5 short
+        ([5, 9, 12], 10, [0, 1]),          # deficit 5: 9 (4 over) is nearer than 12 (7 over)
+        ([5, 11], 10, [0]),                # deficit 5: 11 would be 6 over, so 5 short stays
         ([5, 5, 5], 100, [0, 1, 2]),       # everything
         ([5, 5, 5], 0, []),                # nothing
     ],
 )
-def test_selection_takes_a_hash_order_prefix_then_fills_the_deficit(tokens, need, taken):
+def test_selection_takes_a_hash_order_prefix_then_fills_to_the_nearer_side(tokens, need, taken):
     units = [(i, f"d{i}", n) for i, n in enumerate(tokens)]
     selection = exact_selection(units, need)
     assert [u[0] for u in units if selection.takes(*u)] == taken
@@ -237,7 +240,7 @@ def test_bucketed_selection_equals_the_exact_one():
         taken = [u for u in units if exact.takes(*u)]
         assert taken == [u for u in units if ours.takes(*u)], trial
         got = sum(u[2] for u in taken)
-        assert got <= need and (got == sum(u[2] for u in units) or need - got < 60), trial
+        assert got == sum(u[2] for u in units) or abs(need - got) < 60, trial
     assert exact_selection([], 5).cut == TAKE_ALL and exact_selection([(1, "a", 3)], 0).cut == TAKE_NONE
 
 
@@ -374,3 +377,25 @@ def test_an_empty_input_writes_an_empty_mix_that_reports_every_target(tmp_path):
     assert report["achieved_tokens"] == 0
     assert all(not row["reachable"] for row in report["categories"].values())
     assert json.loads((tmp_path / "shards" / "index.json").read_text()) == []
+
+
+@pytest.mark.parametrize(("rates", "arts_budget", "science_budget"), [
+    ({}, 600, 400),                                # no rate: every general topic whole
+    ({"arts_entertainment": 0.5}, 300, 400),       # Llama 3's downsampling, our default rate
+    ({"arts_entertainment": 0.0}, 0, 400),         # a topic left out entirely
+])
+def test_topic_rates_cut_a_general_topic_to_its_rate_before_the_shares(rates, arts_budget,
+                                                                      science_budget):
+    sizes = {("general", "arts_entertainment"): CellTotal(6, 600),
+             ("general", "science"): CellTotal(4, 400),
+             ("code", "unknown"): CellTotal(10, 10_000)}
+    targets = MixTargets({"general": 0.5, "code": 0.5}, {"general": 1.0, "code": 1.0},
+                         topic_capped_categories=("general",), topic_rates=rates)
+    plan = plan_mix(sizes, targets)
+    assert plan.cells[("general", "arts_entertainment")].budget_tokens == arts_budget
+    assert plan.cells[("general", "science")].budget_tokens == science_budget
+    # general is the scarce category, so code follows general's tokens after the cut
+    assert plan.categories["code"].budget_tokens == arts_budget + science_budget
+    topics = plan.report({})["categories"]["general"]["topics"]
+    assert topics["arts_entertainment"]["downsample_rate"] == rates.get("arts_entertainment", 1.0)
+    assert topics["arts_entertainment"]["available_tokens"] == 600

@@ -101,9 +101,11 @@ ADVERSARIAL_UNITS = ["7", ".", "@", "1.", "a@", ":", "4111 ", "-", "(1) ", "12 "
 @pytest.mark.parametrize("unit", ADVERSARIAL_UNITS)
 def test_adversarial_megabyte_runs_finish_in_bounded_time(pii_stage, unit):
     text = unit * (1_000_000 // len(unit))
-    started = time.perf_counter()
+    # CPU seconds, not wall time: the bound is about linear time, and a loaded machine (CI, other
+    # jobs) stretches wall time 2-3x; the slowest unit takes about 0.3 CPU s per megabyte
+    started = time.process_time()
     pii_stage.redact(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_presidio_recognizer_fixtures_meet_the_bar():

@@ -13,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from curation.config import Config, with_overrides
+from curation.sample_data import SAMPLE_DIR
 from pipelines import progress
 from pipelines.cli import print_summary
 from pipelines.graph import stage_order
@@ -38,7 +39,10 @@ def shards(out: Path) -> dict[str, bytes]:
 
 
 def test_the_display_updates_during_an_in_process_run_and_changes_no_output(tmp_path):
-    config = with_overrides(Config(), {"output.dir": str(tmp_path / "with")})
+    # the crawl WARCs without the documentation pages: math and code are then unreachable, so
+    # the mix warns, and the test sees where that warning goes
+    crawl = sorted(str(p) for p in SAMPLE_DIR.glob("*.warc.gz") if "debian-docs" not in p.name)
+    config = with_overrides(Config(), {"output.dir": str(tmp_path / "with"), "input.paths": crawl})
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=120)
     with ProgressMonitor(stage_order(config), console=console, poll_s=0.1, flush_s=0.1) as monitor:

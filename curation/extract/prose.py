@@ -10,7 +10,9 @@ it holds more characters.
 Sibling merge (Readability's `_grabArticle` appends siblings of the top candidate that share its
 class or carry enough text): a CMS that splits the body into repeated blocks (`article__chunks`,
 one per ad slot) gives each block the same tag and class, so the siblings of the chosen container
-with its tag and class and with prose of their own are the rest of the article.
+with its tag and class and with prose of their own are the rest of the article. Readability also
+appends a sibling paragraph of 80+ characters with link density under 0.25: the lead (`perex`,
+`standfirst`) a CMS puts beside the body container, or a closing note below it.
 """
 
 from __future__ import annotations
@@ -59,20 +61,44 @@ def non_link_chars(node: LexborNode) -> int:
     return len(node.text()) - sum(len(link.text()) for link in node.css("a"))
 
 
-def content_siblings(container: LexborNode) -> list[LexborNode]:
-    """`container` and the siblings that continue it: same tag and class, with prose, in order."""
-    css_class = container.attributes.get("class")
+def content_siblings(container: LexborNode, boilerplate: str = "") -> list[LexborNode]:
+    """`container` and the siblings that continue it, in order: same tag and class with prose of
+    their own (repeated body blocks), or a lone paragraph (`is_sibling_paragraph`) not matched
+    by the `boilerplate` selector (the lead above the body, a closing note below it)."""
     parent = container.parent
-    if not css_class or parent is None:
+    if parent is None:
         return [container]
+    css_class = container.attributes.get("class")
     parts = []
     for child in parent.iter():
-        if child.mem_id == container.mem_id:
-            parts.append(container)
-        elif (child.tag == container.tag and child.attributes.get("class") == css_class
-              and prose_chars(child) >= MIN_SIBLING_PROSE):
+        if child.mem_id == container.mem_id or _continues(child, container, css_class, boilerplate):
             parts.append(child)
     return parts if len(parts) > 1 else [container]
+
+
+def _continues(child: LexborNode, container: LexborNode, css_class: str | None,
+               boilerplate: str) -> bool:
+    if css_class and child.tag == container.tag and child.attributes.get("class") == css_class:
+        return prose_chars(child) >= MIN_SIBLING_PROSE
+    return is_sibling_paragraph(child) and not (boilerplate and child.css_matches(boilerplate))
+
+
+_BLOCK_CHILDREN = "div,section,article,ul,ol,dl,table,pre,blockquote,h1,h2,h3,h4,h5,h6,figure"
+SIBLING_PARAGRAPH_CHARS = 80
+SIBLING_LINK_DENSITY = 0.25
+
+
+def is_sibling_paragraph(node: LexborNode) -> bool:
+    """Readability's test for a sibling of the top candidate that joins the article: a paragraph
+    (`<p>`, or a `<div>` holding only inline content and paragraphs) of `SIBLING_PARAGRAPH_CHARS` or more with
+    link density under `SIBLING_LINK_DENSITY`."""
+    if node.tag not in ("p", "div") or any(
+            child.mem_id != node.mem_id for child in node.css(_BLOCK_CHILDREN)):
+        return False  # (lexbor's css() on a node matches the node itself too)
+    text = node.text().strip()
+    if len(text) < SIBLING_PARAGRAPH_CHARS:
+        return False
+    return len(text) - paragraph_prose(node) < SIBLING_LINK_DENSITY * len(text)
 
 
 def items_are_sentences(node: LexborNode) -> bool:
