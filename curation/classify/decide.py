@@ -62,12 +62,14 @@ def domain_scores(probs: Mapping[str, float]) -> dict[str, float]:
 
 
 def topic_fields(probs: Mapping[str, float]) -> tuple[str, float]:
-    """The most likely topic (ties to the alphabetically first) and its probability, to 4
-    decimals like `quality_transformer`: the int8 MiniLM head's probabilities for one document
-    moved by 1e-6 between two runs in one process (0.939792 against 0.939791 in
-    tests/test_progress.py), and 6 decimals wrote that into the shards."""
+    """The most likely topic (ties to the alphabetically first) and its probability, to 2
+    decimals: the int8 MiniLM head's probability for one document moved by about 1e-6 between
+    runs (0.939792 against 0.939791 in one process, tests/test_progress.py; 0.8040 against
+    0.8041 with 2 worker processes, tests/test_end_to_end.py), and finer digits wrote that
+    into the shards. The cause is not found yet; coarse rounding makes a flip rare, not
+    impossible (see the closing note of 2026-12-03)."""
     topic = min(probs, key=lambda label: (-probs[label], label))
-    return topic, round(float(probs[topic]), 4)
+    return topic, round(float(probs[topic]), 2)
 
 
 def decide(doc: Document, config: ClassifyConfig) -> Document | Drop:
