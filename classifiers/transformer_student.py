@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,16 @@ def quantize_int8(model: Any) -> Any:
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
+def encoded_batches(tokenizer: Any, texts: Sequence[str], max_tokens: int,
+                    batch_size: int) -> Iterator[Any]:
+    """`texts` tokenized `batch_size` at a time, each cut to `max_tokens` (after a cheap cut to
+    8 characters a token, so a huge page is not tokenized whole); an empty text becomes " "."""
+    for start in range(0, len(texts), batch_size):
+        batch = [t[: max_tokens * 8] or " " for t in texts[start:start + batch_size]]
+        yield tokenizer(batch, padding=True, truncation=True, max_length=max_tokens,
+                        return_tensors="pt")
+
+
 class Encoder:
     """A frozen encoder: texts -> mean-pooled, L2-normalised embeddings, in `precision` (`fp32`,
     or `int8` for dynamically quantized linear layers)."""
@@ -101,10 +111,7 @@ class Encoder:
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         torch = self._torch
         chunks = []
-        for start in range(0, len(texts), batch_size):
-            batch = [t[: self.max_tokens * 8] or " " for t in texts[start:start + batch_size]]
-            encoded = self._tokenizer(batch, padding=True, truncation=True,
-                                      max_length=self.max_tokens, return_tensors="pt")
+        for encoded in encoded_batches(self._tokenizer, texts, self.max_tokens, batch_size):
             with torch.no_grad():
                 hidden = self._model(**encoded).last_hidden_state
             mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
@@ -218,10 +225,7 @@ class TransformerClassifier:
             return self.probs_from_embeddings(self._encoder.embed(texts, batch_size))
         torch = self._torch
         parts = []
-        for start in range(0, len(texts), batch_size):
-            batch = [t[: self.max_tokens * 8] or " " for t in texts[start:start + batch_size]]
-            encoded = self._tokenizer(batch, padding=True, truncation=True,
-                                      max_length=self.max_tokens, return_tensors="pt")
+        for encoded in encoded_batches(self._tokenizer, texts, self.max_tokens, batch_size):
             with torch.no_grad():
                 parts.append(torch.softmax(self._model(**encoded).logits, -1).numpy())
         probs = np.concatenate(parts) if parts else np.zeros((0, len(self.labels)))
