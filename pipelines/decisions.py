@@ -1,12 +1,14 @@
 """The corpus-wide dedup stages on compact records, and their decisions applied where the
 documents sit (issue 21; docs/ARCHITECTURE.md, "Staged execution").
 
-    staging shards --ReadCompact (one read per shard)--> url records, MinHash records
-    url records     -> UrlDecisions           -> (address, url drop)
-    MinHash records -> minus url drops (CoGroupByKey on address) -> MinHashDedup
+    staging shards --ReadUrls (id, url, fetch time columns only)--> url records
+    url records -> UrlDecisions -> (address, url drop)
+    url drops -> by shard (CoGroupByKey with the shards) -> _MinHashRecordsFn: each shard read,
+                 MinHash records of the rows URL dedup kept -> MinHashDedup
                                               -> (address, keep with cluster size | near drop)
     decisions -> by shard (GroupByKey of small records) -> _LineKeysFn: each shard read once,
-                 ((bucket, line hash), 1) and ((bucket, line hash), address) for its survivors
+                 ((bucket, line hash), (shard, rows, occurrences)) per distinct line of its
+                 survivors (pipelines/line_dedup.py)
               -> LineRemovals -> (address, line hash to remove)
     decisions + removals -> by shard -> _ApplyDecisionsFn: each shard read once more, its rows in
                  order: drops left out (the sampled ones to the audit sample), the cluster size
@@ -14,7 +16,9 @@ documents sit (issue 21; docs/ARCHITECTURE.md, "Staged execution").
                  classify and the mix, in the same fused step (no shuffle)
 
 No record that crosses a shuffle here holds text: a URL key and a fetch time, band keys and a
-verification payload, line hashes, addresses (shard id, row) and decisions. A shard's decisions
+verification payload, line hashes, addresses (shard id, row) and decisions. The MinHash records
+are made after the URL decisions, so they are never joined with the URL drops (that join moved
+every record, about 0.9 KB a document); what is joined instead is the URL drops, by shard. A shard's decisions
 and removals are at most one entry per row and one per distinct line of its rows, so the apply
 step holds one shard's bookkeeping, not the corpus's.
 
@@ -31,7 +35,7 @@ from typing import Any, NamedTuple
 import apache_beam as beam
 from apache_beam import pvalue
 
-from curation.config import Config
+from curation.config import Config, MinHashDedupConfig
 from curation.dedup.lines import REMOVED, apply_removals, bucket_count, bucket_of, line_hashes
 from curation.dedup.lines import STAGE as LINE_STAGE
 from curation.dedup.near_dup import CLUSTER_SIZE, BucketKeys, minhash_records
@@ -40,7 +44,7 @@ from curation.dedup.url import url_fetch, url_key
 from curation.document import Document
 from curation.stage import Drop, Dropped
 from pipelines.counters import StageCounters
-from pipelines.line_dedup import LINES, LineRemovals
+from pipelines.line_dedup import LineRemovals, shard_line_records
 from pipelines.minhash_dedup import KEEP, NEAR_DROP, MinHashDedup
 from pipelines.stage_transform import DROPPED
 from pipelines.staging import StagedShard, read_staged
@@ -55,42 +59,48 @@ def _light(doc: Document) -> Document:
     return doc.replace(html=None, text=None)
 
 
-class _ReadCompactFn(beam.DoFn):
-    """One staging shard -> its url records and (with MinHash on) its MinHash records."""
+# what url_key and url_fetch read (the url falls back to metadata when a row has none)
+_URL_COLUMNS = ["id", "url", "fetch_time", "metadata"]
 
-    def __init__(self, config: Config) -> None:
-        self._url = config.stages.url_dedup.enabled
-        self._minhash = config.stages.minhash_dedup if config.stages.minhash_dedup.enabled else None
 
-    def setup(self) -> None:
-        self._keys = BucketKeys(self._minhash) if self._minhash is not None else None
+class _ReadUrlsFn(beam.DoFn):
+    """One staging shard -> its url records; only the url, fetch time and id are decoded."""
 
     def process(self, shard: StagedShard) -> Iterator[Any]:
-        batch: list[Document] = []
-        addresses: list[tuple[str, int]] = []
-        for row, doc in enumerate(read_staged(shard)):
-            address = (shard.shard_id, row)
-            if self._url:
-                yield url_key(doc.url), url_fetch(doc, address)
-            if self._keys is not None:
+        for row, doc in enumerate(read_staged(shard, _URL_COLUMNS)):
+            yield url_key(doc.url), url_fetch(doc, (shard.shard_id, row))
+
+
+class _MinHashRecordsFn(beam.DoFn):
+    """One staging shard (with its URL drops, when URL dedup ran) -> the MinHash records of the
+    rows URL dedup kept. Made after the URL decisions, where the text sits, so the records go
+    straight into MinHash's bucket step instead of crossing a join with the URL drops."""
+
+    def __init__(self, config: MinHashDedupConfig) -> None:
+        self._config = config
+
+    def setup(self) -> None:
+        self._keys = BucketKeys(self._config)
+
+    def process(self, item: Any) -> Iterator[Any]:  # a StagedShard, or one with its URL drops
+        if isinstance(item, StagedShard):
+            shards, dropped = [item], set()
+        else:
+            shards = list(item[1]["shard"])
+            dropped = {row for row, _ in item[1]["drops"]}
+        for shard in shards:
+            batch: list[Document] = []
+            addresses: list[tuple[str, int]] = []
+            for row, doc in enumerate(read_staged(shard)):
+                if row in dropped:
+                    continue
                 batch.append(doc)
-                addresses.append(address)
+                addresses.append((shard.shard_id, row))
                 if len(batch) == _BATCH:
-                    yield from self._records(batch, addresses)
+                    yield from minhash_records(self._keys, batch, addresses)
                     batch, addresses = [], []
-        if batch:
-            yield from self._records(batch, addresses)
-
-    def _records(self, batch: list[Document], addresses: list[tuple[str, int]]) -> Iterator[Any]:
-        assert self._keys is not None
-        for record in minhash_records(self._keys, batch, addresses):
-            yield pvalue.TaggedOutput(_MINHASH, record)
-
-
-def _without_url_drops(item: tuple[Any, dict[str, Iterable[Any]]]) -> Iterator[Any]:
-    _, grouped = item
-    if next(iter(grouped["drop"]), None) is None:
-        yield from grouped["record"]
+            if batch:
+                yield from minhash_records(self._keys, batch, addresses)
 
 
 def _by_shard(item: tuple[tuple[str, int], Any]) -> tuple[str, tuple[int, Any]]:
@@ -129,17 +139,19 @@ class _LineKeysFn(beam.DoFn):
         shard_id, grouped = item
         decided = _decided(grouped["decisions"])
         buckets = bucket_count(documents, self._bucket_size)
+        # (bucket, line hash) -> {row: occurrences}: one shard's distinct lines, pre-combined
+        lines: dict[tuple[int, bytes], dict[int, int]] = {}
         for shard in grouped["shard"]:
             for row, doc in enumerate(read_staged(shard)):
                 if row in decided.drops:
                     continue
                 self._counters.seen()
                 bucket = bucket_of(doc.id, buckets)
-                hashes = [h for h in line_hashes(doc.text) if h is not None]
-                for line in hashes:
-                    yield (bucket, line), 1
-                for line in set(hashes):
-                    yield pvalue.TaggedOutput(LINES, ((bucket, line), (shard_id, row)))
+                for line in line_hashes(doc.text):
+                    if line is not None:
+                        rows = lines.setdefault((bucket, line), {})
+                        rows[row] = rows.get(row, 0) + 1
+        yield from shard_line_records(shard_id, lines)
 
 
 class _ApplyDecisionsFn(beam.DoFn):
@@ -210,30 +222,28 @@ class DedupStaged(beam.PTransform):
         config = self._config
         stages = config.stages
         spread = shards | "SpreadShards" >> beam.Reshuffle()
-        compact = spread | "ReadCompact" >> beam.ParDo(_ReadCompactFn(config)).with_outputs(
-            _MINHASH, main="urls")
+        by_id = spread | "ShardById" >> beam.Map(lambda s: (s.shard_id, s))
         decided: list[beam.PCollection] = []
         url_drops = None
         if stages.url_dedup.enabled:
-            url_drops = compact.urls | UrlDecisions()
+            url_drops = spread | "ReadUrls" >> beam.ParDo(_ReadUrlsFn()) | UrlDecisions()
             decided.append(url_drops)
         if stages.minhash_dedup.enabled:
-            records = compact[_MINHASH] | "KeyByAddress" >> beam.Map(lambda r: (r.address, r))
+            minhash = _MinHashRecordsFn(stages.minhash_dedup)
             if url_drops is not None:
                 records = (
-                    {"record": records, "drop": url_drops}
-                    | "JoinUrlDrops" >> beam.CoGroupByKey()
-                    | "WithoutUrlDrops" >> beam.FlatMap(_without_url_drops)
+                    {"shard": by_id, "drops": url_drops | "UrlDropsByShard" >> beam.Map(_by_shard)}
+                    | "ShardsWithUrlDrops" >> beam.CoGroupByKey()
+                    | "MinHashRecords" >> beam.ParDo(minhash)
                 )
             else:
-                records = records | "Records" >> beam.Values()
+                records = spread | "MinHashRecords" >> beam.ParDo(minhash)
             decided.append(records | MinHashDedup(stages.minhash_dedup))
         decisions = (
             (decided or [shards.pipeline | "NoDecisions" >> beam.Create([])])
             | "AllDecisions" >> beam.Flatten()
             | "DecisionsByShard" >> beam.Map(_by_shard)
         )
-        by_id = spread | "ShardById" >> beam.Map(lambda s: (s.shard_id, s))
         joined: dict[str, beam.PCollection] = {"shard": by_id, "decisions": decisions}
         if stages.line_dedup.enabled:
             rows = spread | "Rows" >> beam.Map(lambda s: s.rows) | "AllRows" >> beam.CombineGlobally(sum)
@@ -241,15 +251,15 @@ class DedupStaged(beam.PTransform):
                      | "CountDrops" >> beam.combiners.Count.Globally())
             survivors = rows | "Survivors" >> beam.Map(
                 lambda total, dropped: total - dropped, dropped=pvalue.AsSingleton(drops))
-            keys = (
+            lines = (
                 {"shard": by_id, "decisions": decisions}
                 | "GroupForLines" >> beam.CoGroupByKey()
                 | "LineKeys" >> beam.ParDo(
                     _LineKeysFn(stages.line_dedup.bucket_size),
                     documents=pvalue.AsSingleton(survivors),
-                ).with_outputs(LINES, main="occurrences")
+                )
             )
-            removals = (keys.occurrences, keys[LINES]) | LineRemovals(stages.line_dedup)
+            removals = lines | LineRemovals(stages.line_dedup)
             joined["removals"] = removals | "RemovalsByShard" >> beam.Map(_by_shard)
         applied = (
             joined

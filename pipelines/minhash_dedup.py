@@ -7,7 +7,8 @@ verification payload, representative rank), made where the documents sit, in the
     records -> (bucket key, id) per LSH band, and (id, verification payload) once
          -> GroupByKey(bucket) -> star links to the bucket's smallest id, with how many buckets
             gave each (CombinePerKey)
-         -> CoGroupByKey(member) with the payloads, then CoGroupByKey(smallest id) -> verified
+         -> CoGroupByKey(member) with the payloads, then CoGroupByKey(smallest id) with the
+            payloads of the ids that are a link's smallest (few) -> verified
          -> `rounds` x (large-star, small-star)   curation/dedup/components.py
          -> (node, label) -> best document per label (a combiner: one winner and a count)
          -> (id, decision) -> CoGroupByKey with (id, address) -> (address, decision)
@@ -41,6 +42,7 @@ from pipelines.counters import StageCounters
 KEEP = "keep"
 NEAR_DROP = "near"
 PAYLOADS = "payloads"
+_OWN = "own_payload"
 
 
 class _BucketKeysFn(beam.DoFn):
@@ -86,8 +88,12 @@ def _by_member(item: tuple[tuple[str, str], int]) -> tuple[str, tuple[str, int]]
 
 
 def _with_member_payload(item: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+    """A node's payload onto its links as a member, and (once) towards its own links when it is
+    the smallest id of some: only those payloads cross the second join."""
     node, grouped = item
     payload = _first(grouped["payload"])
+    if payload is not None and _first(grouped["smallest"]) is not None:
+        yield pvalue.TaggedOutput(_OWN, (node, payload))
     for smallest, buckets in grouped["link"]:
         yield smallest, (node, buckets, payload)
 
@@ -268,15 +274,18 @@ class MinHashDedup(beam.PTransform):
             | "StarLinks" >> beam.ParDo(_BucketLinksFn())
             | "BucketsPerLink" >> beam.CombinePerKey(sum)
         )
-        # each payload crosses two joins once, instead of riding along in every band's bucket
-        payloads = keyed[PAYLOADS]
+        # each payload crosses one join, instead of riding along in every band's bucket; only
+        # the payloads of link-smallest ids cross the second
+        marks = links | "SmallestOfLink" >> beam.Map(lambda kv: (kv[0][0], True))
         pending = (
-            {"link": links | "ByMember" >> beam.Map(_by_member), "payload": payloads}
+            {"link": links | "ByMember" >> beam.Map(_by_member), "smallest": marks,
+             "payload": keyed[PAYLOADS]}
             | "JoinMemberPayload" >> beam.CoGroupByKey()
-            | "WithMemberPayload" >> beam.FlatMap(_with_member_payload)
+            | "WithMemberPayload" >> beam.FlatMap(_with_member_payload).with_outputs(
+                _OWN, main="links")
         )
         edges = (
-            {"link": pending, "payload": payloads}
+            {"link": pending.links, "payload": pending[_OWN]}
             | "JoinSmallestPayload" >> beam.CoGroupByKey()
             | "Verify" >> beam.ParDo(_VerifyFn(config))
         )

@@ -29,12 +29,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import apache_beam as beam
 from apache_beam import pvalue
 
 from curation.config import MixConfig
+from curation.mix.assign import CopyAssignment, copy_ids
 from curation.mix.mixer import (
     STAGE,
     TOKENS,
@@ -60,24 +61,17 @@ from curation.mix.sampling import (
 from curation.mix.tokens import describe_tokenizer
 from curation.stage import Drop
 from pipelines.counters import StageCounters
-from pipelines.mix_staging import KEEP, StagedItem, attach_text, decision_by_file, stage_items
+from pipelines.mix_staging import StagedItem, decision_by_file, stage_items, write_from_staging
 from pipelines.read import SOURCE_FIELD
-from pipelines.stage_transform import DROPPED, ApplyStage, StageResult
+from pipelines.stage_transform import ApplyStage, StageResult
 from pipelines.staging import STAGING_DIR
-from pipelines.write import (
-    NumberFilledShards,
-    WriteShardFileFn,
-    WriteShardIndexFn,
-    join_path,
-    shard_of,
-    shard_row,
-    write_bytes,
-)
+from pipelines.write import WriteShardIndexFn, join_path, shard_of, write_bytes
 
 ANNEAL_STAGE = "mix_anneal"
 REPORT = "mix.json"
 _TALLY = "tally"
 _DECISION = "decision"
+_ASSIGN = "assign"
 DROP = "drop"
 
 UNNAMED_SOURCE = "input"  # documents read from plain patterns carry no source name
@@ -125,9 +119,13 @@ def _boundary_units(staged: StagedItem, boundaries: dict[Cell, tuple[int, int]],
 
 
 class _SelectFn(beam.DoFn):
-    def __init__(self, stage: str, emit_dropped: bool) -> None:
+    """Each light item's fate: dropped (a decision for its level-2 file), or kept with its copies,
+    each assigned its output shard's hash bucket on compact records (curation/mix/assign.py)."""
+
+    def __init__(self, stage: str, emit_dropped: bool, tokens_per_shard: int) -> None:
         self._stage = stage
         self._emit_dropped = emit_dropped
+        self._tokens_per_shard = tokens_per_shard
 
     def setup(self) -> None:
         self._counters = StageCounters(self._stage)
@@ -146,7 +144,12 @@ class _SelectFn(beam.DoFn):
         self._counters.kept()
         self._counters.inc(f"repeats.{item.cell[0]}", len(outputs) - 1)
         yield pvalue.TaggedOutput(_TALLY, (item.cell, (len(outputs), 1, len(outputs) * item.tokens)))
-        yield pvalue.TaggedOutput(_DECISION, decision_by_file(staged, (KEEP, len(outputs))))
+        category = item.doc.metadata["category"]
+        shards = plan.shards(category, self._tokens_per_shard)
+        for copy, copy_id in enumerate(copy_ids(item.doc.id, len(outputs))):
+            yield pvalue.TaggedOutput(_ASSIGN, (
+                (category, shard_of(copy_id, shards), shards),
+                CopyAssignment(staged.file, staged.row, copy, copy_id)))
         yield from outputs  # the copies without text, for the per-source tally
 
 
@@ -176,9 +179,15 @@ class _WriteReportFn(beam.DoFn):
         yield path
 
 
+class MixOutputs(NamedTuple):
+    dropped: beam.PCollection  # (stage, Dropped)
+    errors: beam.PCollection  # dead letters of copies the final write could not read back
+    index: beam.PCollection  # the path of the shard index
+    report: beam.PCollection  # the path of mix.json
+
+
 class MixPrepared(beam.PTransform):
-    """Selects and writes an already tokenized PCollection of `Prepared` by `targets`; returns
-    (written documents, dropped (stage, Dropped) pairs, the report's path)."""
+    """Selects and writes an already tokenized PCollection of `Prepared` by `targets`."""
 
     def __init__(self, config: MixConfig, targets: MixTargets, output_dir: str, stage: str,
                  shard_dir: str, report_dir: str, anneal: bool = False) -> None:
@@ -191,7 +200,7 @@ class MixPrepared(beam.PTransform):
         self._report_dir = report_dir
         self._anneal = anneal
 
-    def expand(self, documents: beam.PCollection) -> tuple[beam.PCollection, ...]:
+    def expand(self, documents: beam.PCollection) -> MixOutputs:
         config, targets, bits = self._config, self._targets, self._config.histogram_bits
         folder = join_path(self._output_dir, STAGING_DIR, self._stage)
         items = stage_items(documents, folder)
@@ -232,19 +241,15 @@ class MixPrepared(beam.PTransform):
                 lambda kv, cuts_: (kv[0], choose_fill(kv[1], cuts_[kv[0]][1])), cuts_=cuts)
         )
         selected = items | "Select" >> beam.ParDo(
-            _SelectFn(self._stage, emit_dropped=not self._anneal),
+            _SelectFn(self._stage, emit_dropped=not self._anneal,
+                      tokens_per_shard=config.tokens_per_shard),
             plan=plan_side, cuts=cuts, fills=pvalue.AsDict(fills),
-        ).with_outputs(_DECISION, _TALLY, main="docs")
-        attached = attach_text(selected[_DECISION], folder, self._stage)
-        keyed_rows = attached.docs | "AssignShard" >> beam.Map(
-            _keyed_row, plan=plan_side, tokens_per_shard=config.tokens_per_shard)
+        ).with_outputs(_DECISION, _ASSIGN, _TALLY, main="docs")
+        summaries, dropped, errors = write_from_staging(
+            selected[_ASSIGN], selected[_DECISION], folder, self._output_dir, self._shard_dir,
+            self._stage, TOKENS)
         index = (
-            keyed_rows
-            | "NumberFilledShards" >> NumberFilledShards()
-            | "GroupShards" >> beam.GroupByKey()
-            | "WriteParquet" >> beam.ParDo(WriteShardFileFn(
-                self._output_dir, self._shard_dir, self._stage, count_kept=False,
-                tokens_score=TOKENS))
+            summaries
             | "AllShards" >> beam.combiners.ToList()
             | "WriteIndex" >> beam.ParDo(WriteShardIndexFn(self._output_dir, self._shard_dir))
         )
@@ -262,19 +267,13 @@ class MixPrepared(beam.PTransform):
                 _WriteReportFn(self._output_dir, self._report_dir, config),
                 plan=plan_side, sources=pvalue.AsSingleton(sources))
         )
-        return attached.docs, attached[DROPPED], index, report
+        return MixOutputs(dropped, errors, index, report)
 
 
 def _source_tally(doc: Any) -> tuple[tuple[str, str], tuple[int, int]]:
     """((input source, category), (1 document, its tokens)) of one written document or copy."""
     source = doc.metadata.get(SOURCE_FIELD) or UNNAMED_SOURCE
     return (source, doc.metadata["category"]), (1, int(doc.scores[TOKENS]))
-
-
-def _keyed_row(doc: Any, plan: MixPlan, tokens_per_shard: int) -> tuple[tuple[str, int, int], dict]:
-    category = doc.metadata["category"]
-    shards = plan.shards(category, tokens_per_shard)
-    return (category, shard_of(doc.id, shards), shards), shard_row(doc)
 
 
 class Mix(beam.PTransform):
@@ -290,7 +289,7 @@ class Mix(beam.PTransform):
         config = self._config
         tokenized = docs | ApplyStage(TokenizeStage(config), self._head)
         items = tokenized.kept | "Prepare" >> beam.Map(prepared, config)
-        written, dropped, _, _ = items | MixPrepared(
+        mixed = items | MixPrepared(
             config, mix_targets(config), self._output_dir, STAGE, "shards", "")
         if config.anneal.enabled:
             _ = (
@@ -299,6 +298,6 @@ class Mix(beam.PTransform):
                 | MixPrepared(config, anneal_targets(config), self._output_dir, ANNEAL_STAGE,
                               "anneal", "anneal", anneal=True)
             )
-        no_errors = docs.pipeline | "MixNoErrors" >> beam.Create([])
-        return tokenized, StageResult(written, dropped, no_errors)
+        nothing_kept = docs.pipeline | "MixKeepsNoDocuments" >> beam.Create([])
+        return tokenized, StageResult(nothing_kept, mixed.dropped, mixed.errors)
 

@@ -316,12 +316,13 @@ def shard_bytes(docs: Iterable[Document]) -> tuple[bytes, int]:
     return buffer.getvalue(), rows
 
 
-def read_staged(shard: StagedShard) -> Iterator[Document]:
-    """The documents of one staging shard, in row order."""
+def read_staged(shard: StagedShard, columns: list[str] | None = None) -> Iterator[Document]:
+    """The documents of one staging shard, in row order; with `columns`, only those fields
+    are decoded (the others are left empty)."""
     data = _read_bytes(shard.path)
     if data is None:
         raise FileNotFoundError(shard.path)
     parquet = pq.ParquetFile(io.BytesIO(data))
-    for batch in parquet.iter_batches(batch_size=_ROW_GROUP):
+    for batch in parquet.iter_batches(batch_size=_ROW_GROUP, columns=columns):
         for row in batch.to_pylist():
             yield from_dict(row)

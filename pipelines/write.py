@@ -31,6 +31,7 @@ from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
@@ -108,30 +109,35 @@ class WriteShardFileFn(beam.DoFn):
     def process(self, item: tuple[tuple[str, int, int], Iterable[dict[str, Any]]]) -> Iterator[Any]:
         (category, index, num_shards), rows = item
         ordered = sorted(rows, key=lambda row: row["id"])
-        table = pa.Table.from_pylist(ordered, schema=SHARD_SCHEMA)
+        yield self.write_table(category, index, num_shards,
+                               pa.Table.from_pylist(ordered, schema=SHARD_SCHEMA))
+
+    def write_table(self, category: str, index: int, num_shards: int, table: pa.Table
+                    ) -> dict[str, Any]:
+        """Writes `table` (rows in shard order, `SHARD_SCHEMA`) as one shard; its summary."""
         buffer = io.BytesIO()
         pq.write_table(table, buffer, compression="zstd")
         name = f"part-{index:05d}-of-{num_shards:05d}.parquet"
         path = join_path(self._output_dir, self._subdir, category, name)
         write_bytes(path, buffer.getvalue())
-        text_bytes = sum(len((row["text"] or "").encode("utf-8")) for row in ordered)
+        text_bytes = pc.sum(pc.binary_length(table["text"])).as_py() or 0
         if self._count_kept:
-            self._counters.kept(len(ordered))
-        self._counters.inc(f"docs.{category}", len(ordered))
+            self._counters.kept(table.num_rows)
+        self._counters.inc(f"docs.{category}", table.num_rows)
         self._counters.inc(f"text_bytes.{category}", text_bytes)
         summary = {
             "category": category,
             "path": f"{self._subdir}/{category}/{name}",
-            "docs": len(ordered),
+            "docs": table.num_rows,
             "text_bytes": text_bytes,
             "file_bytes": len(buffer.getvalue()),
         }
         if self._tokens_score is not None:
-            tokens = sum(int(entry["value"]) for row in ordered for entry in row["scores"]
-                         if entry["key"] == self._tokens_score)
+            tokens = sum(int(entry["value"]) for scores in table["scores"].to_pylist()
+                         for entry in scores or () if entry["key"] == self._tokens_score)
             self._counters.inc(f"tokens.{category}", tokens)
             summary["tokens"] = tokens
-        yield summary
+        return summary
 
 
 class WriteShardIndexFn(beam.DoFn):

@@ -339,13 +339,16 @@ def test_beam_mix_equals_the_in_memory_mixer(corpus, tmp_path):
     stage = TokenizeStage(config)
     items = [prepared(stage.process(d), config) for d in docs]
     with TestPipeline() as pipeline:
-        written, dropped, _, _ = (
+        mixed = (
             pipeline | beam.Create(items)
             | MixPrepared(config, mix_targets(config), str(tmp_path), "mix", "shards", ""))
-        assert_that(written | beam.Map(lambda d: (d.id, d.text)), equal_to(expected))
-        assert_that(dropped | "Reasons" >> beam.Map(lambda item: item[1].drop.reason),
+        assert_that(mixed.dropped | "Reasons" >> beam.Map(lambda item: item[1].drop.reason),
                     equal_to(["downsampled"] * (len(docs) - len({i.split("#")[0] for i, _ in expected}))),
                     label="DroppedReasons")
+        assert_that(mixed.errors, equal_to([]), label="NoDeadLetters")
+    written = [row for path in sorted(tmp_path.glob("shards/*/*.parquet"))
+               for row in pq.read_table(path, columns=["id", "text"]).to_pylist()]
+    assert sorted((row["id"], row["text"]) for row in written) == expected
     report = json.loads((tmp_path / "mix.json").read_text())
     assert report["categories"] == mixer.result.report["categories"]
     assert report["tokenizer"]["name"] == "cl100k_base"
@@ -370,9 +373,10 @@ def test_a_tokenizer_that_is_not_installed_fails_at_config_load(monkeypatch):
 
 def test_an_empty_input_writes_an_empty_mix_that_reports_every_target(tmp_path):
     with TestPipeline() as pipeline:
-        written, _, _, _ = (pipeline | beam.Create([], reshuffle=False).with_output_types(Prepared)
-                            | MixPrepared(CONFIG, mix_targets(CONFIG), str(tmp_path), "mix", "shards", ""))
-        assert_that(written, equal_to([]))
+        mixed = (pipeline | beam.Create([], reshuffle=False).with_output_types(Prepared)
+                 | MixPrepared(CONFIG, mix_targets(CONFIG), str(tmp_path), "mix", "shards", ""))
+        assert_that(mixed.dropped, equal_to([]))
+        assert_that(mixed.errors, equal_to([]), label="NoDeadLetters")
     report = json.loads((tmp_path / "mix.json").read_text())
     assert report["achieved_tokens"] == 0
     assert all(not row["reachable"] for row in report["categories"].values())

@@ -38,7 +38,7 @@ from curation.sample_data import SAMPLE_DIR
 from pipelines import decisions, mix, mix_staging, stage_transform, staging
 from pipelines.graph import build_pipeline
 from pipelines.run import beam_options, resolve_inputs, run
-from pipelines.write import WriteShardFileFn, write_bytes
+from pipelines.write import write_bytes
 
 COMPARED = ("shards", "anneal", "dropped", "errors", "mix.json")
 
@@ -120,9 +120,9 @@ def test_retried_bundles_write_the_same_bytes_as_a_clean_run(clean_run, sample_f
     markers.mkdir()
     for fn_class in (staging._StageFilesFn, stage_transform._StageFn, decisions._LineKeysFn,
                      decisions._ApplyDecisionsFn, mix._SelectFn, mix_staging._StageItemsFn,
-                     mix_staging._AttachTextFn):
+                     mix_staging._WritePartsFn):
         inject_faults(monkeypatch, fn_class, markers)
-    inject_faults(monkeypatch, WriteShardFileFn, markers, after_output=True)
+    inject_faults(monkeypatch, mix_staging.WriteShardFromPartsFn, markers, after_output=True)
     out = tmp_path / "out"
     config = sample_config(out, sample_files)
     pipeline = beam.Pipeline(options=beam_options(config, ["--runner=BundleBasedDirectRunner"]))
@@ -132,7 +132,7 @@ def test_retried_bundles_write_the_same_bytes_as_a_clean_run(clean_run, sample_f
     failed_steps = {":".join(path.read_text().split(":")[:2]) for path in markers.iterdir()}
     assert failed_steps == {
         "_StageFilesFn:", "_LineKeysFn:", "_ApplyDecisionsFn:", "_SelectFn:mix",
-        "_StageItemsFn:", "_AttachTextFn:mix", "WriteShardFileFn:mix",
+        "_StageItemsFn:", "_WritePartsFn:mix", "WriteShardFromPartsFn:mix",
         *(f"_StageFn:{name}" for name in ("heuristics", "tokenize")),
     }
     reference = outputs(clean_run)

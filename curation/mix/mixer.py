@@ -141,9 +141,14 @@ def mix_outputs(item: Prepared, plan: MixPlan, selection: Selection) -> list[Doc
 
 def copies_of_doc(doc: Document, copies: int) -> list[Document]:
     """`doc` written `copies` times: itself, then `<id>#r<n>` copies that name it `repeat_of`."""
-    return [doc if n == 0 else doc.replace(id=copy_id(doc.id, n),
-                                           metadata={**doc.metadata, "repeat_of": doc.id})
-            for n in range(copies)]
+    return [copy_of_doc(doc, n) for n in range(copies)]
+
+
+def copy_of_doc(doc: Document, n: int) -> Document:
+    """Copy `n` of `doc`: the document itself for 0, else `<id>#r<n>` naming it `repeat_of`."""
+    if n == 0:
+        return doc
+    return doc.replace(id=copy_id(doc.id, n), metadata={**doc.metadata, "repeat_of": doc.id})
 
 
 def cell_totals(items: Iterable[Prepared]) -> dict[Cell, CellTotal]:
