@@ -159,6 +159,7 @@ class _ApplyDecisionsFn(beam.DoFn):
 
     def __init__(self, config: Config) -> None:
         self._line_config = config.stages.line_dedup if config.stages.line_dedup.enabled else None
+        self._minhash = config.stages.minhash_dedup.enabled
 
     def setup(self) -> None:
         self._counters = StageCounters(LINE_STAGE)
@@ -175,8 +176,8 @@ class _ApplyDecisionsFn(beam.DoFn):
                 if drop is not None:
                     yield from self._dropped(doc, drop)
                     continue
-                if row in decided.clusters:
-                    doc = doc.with_scores(**{CLUSTER_SIZE: decided.clusters[row]})
+                if self._minhash:  # MinHash sends no decision for a lone survivor: size 1
+                    doc = doc.with_scores(**{CLUSTER_SIZE: decided.clusters.get(row, 1.0)})
                 if self._line_config is None:
                     yield doc
                 else:

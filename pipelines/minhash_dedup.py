@@ -251,14 +251,16 @@ class _AddressDecisionFn(beam.DoFn):
         for address in grouped["address"]:
             if decision[0] == "keep":
                 self._counters.kept()
-                yield address, (KEEP, float(decision[1]))
+                if decision[1] != 1:  # a lone document's cluster size of 1 goes without saying
+                    yield address, (KEEP, float(decision[1]))
             else:
                 self._counters.dropped("near_duplicate")
                 yield address, (NEAR_DROP, decision[1])
 
 
 class MinHashDedup(beam.PTransform):
-    """MinHashRecords -> (address, ("keep", cluster size) | ("near", survivor id))."""
+    """MinHashRecords -> (address, ("keep", cluster size) | ("near", survivor id)); a record
+    with no decision was kept with cluster size 1 (`cluster_size_of`)."""
 
     def __init__(self, config: MinHashDedupConfig) -> None:
         super().__init__(label=STAGE)
