@@ -17,7 +17,6 @@ where the reference is exact: it uses union-find where the pipeline uses bounded
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -129,17 +128,8 @@ def minhash_records(keys: BucketKeys, docs: list[Document], addresses: list[tupl
                     ) -> Iterator[MinHashRecord]:
     """The compact records of `docs` (a batch), at `addresses`."""
     for (doc, doc_keys, payload), address in zip(keys.of_batch(docs), addresses, strict=True):
-        yield MinHashRecord(address, doc.id, tuple(short_key(key) for key in doc_keys), payload,
+        yield MinHashRecord(address, doc.id, tuple(doc_keys), payload,
                             representative_rank(doc, keys.config.keep))
-
-
-def short_key(key: bytes) -> bytes:
-    """A bucket key (language, then a band's rows of 4-byte minima) as 12 bytes of its blake2b:
-    what the pipeline shuffles per band. Among K distinct keys some two share a short key with
-    probability about K^2 / 2^97: 2e-9 for 17 bands of a billion documents (8 bytes would give
-    a few such pairs there); such a pair would only add a candidate link for verification.
-    """
-    return hashlib.blake2b(key, digest_size=12).digest()
 
 
 class MinHashDedup(CorpusStage):
