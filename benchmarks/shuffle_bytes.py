@@ -11,8 +11,8 @@ which row), its part files and its written shards. Every record is encoded with 
 `FastPrimitivesCoder`, the coder the local runner and Dataflow use for these untyped
 PCollections.
 
-This graph (`now`), per shuffle: the shard references (4 groupings by shard); URL records (url
-key, UrlFetch); the URL drops joined to their shards; LSH bucket entries (band key, id);
+This graph (`now`), per shuffle: the shard references (4 groupings by shard); URL records (16-byte
+digest of the url key, UrlFetch); the URL drops joined to their shards; LSH bucket entries (band key, id);
 star links ((smallest, member), buckets) and by member, the smallest marks, the payloads into the
 member join (one per document with a band) and into the verify join (only those of link-smallest
 ids, and one per link with the member's); ranks and addresses by id; MinHash's decisions (drops
@@ -52,6 +52,7 @@ from curation.mix.assign import COPY, CopyAssignment
 from curation.mix.sampling import bucket_of as rank_bucket_of
 from curation.mix.sampling import rank_of
 from curation.stage import Dropped
+from pipelines.decisions import url_key_digest
 from pipelines.line_dedup import shard_line_records
 from pipelines.mix_staging import PARTS_DIR
 from pipelines.staging import StagedShard, read_staged
@@ -154,7 +155,7 @@ def _now_graph(out: Path, config: Config, staged: list[tuple[tuple[str, int], Do
                                          rows[shard]))) for shard in shards)
     add("shard references (4 groupings by shard)", 4 * refs)
     for address, doc in staged:
-        add("url records", _size((url_key(doc.url), url_fetch(doc, address))))
+        add("url records", _size((url_key_digest(doc.url), url_fetch(doc, address))))
     decisions: dict[tuple[str, int], tuple] = {}
     address_of = {doc.id: address for address, doc in staged}  # for copies the references made
     url_results = list(ReferenceUrlDedup().run_in_memory(docs))
