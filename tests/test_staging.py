@@ -153,9 +153,9 @@ _KILLING_RUN = textwrap.dedent("""
         staging._StageFilesFn._stage_file = stage_file
     else:  # after staging: as the first shard is read back for the corpus stages
         original_read = decisions.read_staged
-        def read_staged(shard):
+        def read_staged(shard, columns=None):
             die()
-            yield from original_read(shard)
+            yield from original_read(shard, columns)
         decisions.read_staged = read_staged
     run(with_overrides(Config(), {"input.paths": inputs, "output.dir": out,
                                   "output.report": False, "output.keep_staging": True}))
