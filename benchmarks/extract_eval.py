@@ -8,12 +8,20 @@ Data (../shared/evaldata):
 - `extraction_wceb`: 60 real article pages (Mozilla Readability's test pages, part of the Web
   Content Extraction Benchmark, Bevendorff et al. 2023) with reference text, scored by that
   folder's own `score.py` (ROUGE-Lsum over tokens, mean over pages), imported from there.
+- `newspaper4k` (optional, `--newspaper4k DIR`, default `$NEWSPAPER4K_TESTDATA`): the article test
+  fixtures that ship in newspaper4k's sdist (MIT; `tests/data/html/<name>.html` with the expected
+  article text in `tests/data/txt/<name>.txt`), news articles in 14 languages whose reference is the
+  article body without headline or byline, as Readability's. Not copied into the repository (13 MB,
+  the pages remain their publishers'): `pip download --no-deps --no-binary :all: newspaper4k==0.9.6`,
+  unpack, and point the option at `newspaper4k-0.9.6/tests/data`. Scored with extraction_wceb's
+  `score.py`; byte-identical pages are counted once.
 
 The split is fixed: a page is in the tune half when the first 8 bytes of
 `blake2b(key, digest_size=8)` read as a big-endian integer are even, else in the test half, with
-key = the page's file name (`trafilatura_eval`) or `readability/<id>` (`extraction_wceb`).
+key = the page's file name (`trafilatura_eval`), `readability/<id>` (`extraction_wceb`) or
+`newspaper4k/<name>`.
 Extractor rules and thresholds are chosen on tune pages only; test numbers are reported, never
-tuned on. `macro F1` is the mean of the two datasets' F1 on a half.
+tuned on. `macro F1` is the mean of the datasets' F1 on a half.
 
 Extractors, all given the raw bytes of each page (each decodes them itself; ours with the same
 charset sniffing the WARC reader uses), with the options of trafilatura's evaluation (no comments,
@@ -38,6 +46,7 @@ import gzip
 import hashlib
 import importlib.util
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -100,13 +109,30 @@ def load_wceb_pages(folder: Path) -> list[Page]:
     return pages
 
 
-def load_pages(evaldata: Path, limit: int | None = None) -> list[Page]:
-    """Both datasets' pages (the first `limit` of each when given); a missing folder is skipped."""
+def load_newspaper4k_pages(folder: Path) -> list[Page]:
+    """newspaper4k's fixtures: each `html/<name>.html` that has an expected `txt/<name>.txt`."""
+    pages, seen = [], set()
+    for path in sorted((folder / "html").glob("*.html")):
+        expected = folder / "txt" / f"{path.stem}.txt"
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).digest()
+        if expected.exists() and digest not in seen:
+            seen.add(digest)
+            pages.append(Page("newspaper4k", f"newspaper4k/{path.stem}", raw,
+                              truth=expected.read_text(encoding="utf-8")))
+    return pages
+
+
+def load_pages(evaldata: Path, limit: int | None = None,
+               newspaper4k: Path | None = None) -> list[Page]:
+    """The datasets' pages (the first `limit` of each when given); a missing folder is skipped."""
     pages: list[Page] = []
     for name, loader in (("trafilatura_eval", load_trafilatura_pages),
                          ("extraction_wceb", load_wceb_pages)):
         if (evaldata / name).exists():
             pages.extend(loader(evaldata / name)[:limit])
+    if newspaper4k is not None and (newspaper4k / "html").exists():
+        pages.extend(load_newspaper4k_pages(newspaper4k)[:limit])
     return pages
 
 
@@ -178,7 +204,7 @@ def _norm(text: str) -> str:
 
 def score_page(page: Page, text: str, score: Score, scorer: ModuleType | None) -> float:
     """Add one page's result to `score`; returns the page's F1 (snippet F1 on trafilatura_eval)."""
-    if page.dataset == "extraction_wceb":
+    if page.truth:
         assert scorer is not None
         prf = scorer.score_page(page.truth, text)
         score.page_prf.append(prf)
@@ -254,11 +280,15 @@ def main() -> None:
     parser.add_argument("--fallback-below", type=int,
                         default=ExtractConfig().fallback_below_chars,
                         help="ours: trafilatura below this many characters (the config default)")
+    parser.add_argument("--newspaper4k", type=Path,
+                        default=Path(os.environ["NEWSPAPER4K_TESTDATA"])
+                        if os.environ.get("NEWSPAPER4K_TESTDATA") else None,
+                        help="newspaper4k sdist's tests/data folder: a third dataset")
     parser.add_argument("--only", default="", help="comma-separated extractors to run")
     parser.add_argument("--dump", type=Path, default=None,
                         help="write each page's text per extractor and per_page.jsonl here")
     args = parser.parse_args()
-    all_pages = load_pages(EVALDATA, args.pages)
+    all_pages = load_pages(EVALDATA, args.pages, args.newspaper4k)
     scorer = wceb_scorer(EVALDATA) if (EVALDATA / "extraction_wceb").exists() else None
     engines_used: list[str] = []
     contenders = extractors(args.fallback_below, engines_used)

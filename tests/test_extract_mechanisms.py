@@ -8,6 +8,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from curation.extract.main_content import extract_main_text
 from curation.extract.page_meta import read_page_meta, remove_meta_lines
+from curation.extract.text_cleanup import text_weight
 
 P1 = ("The council approved the new budget on Tuesday after a debate that lasted well into the "
       "night, and the mayor said the library would open again in the spring.")
@@ -120,6 +121,13 @@ CASES = [
      f'you use, today and tomorrow and the day after</div><div class="article__content"><p>{P1}'
      f"</p><p>{P2}</p><p>{P3}</p></div></div>",
      ("The budget for next year passed", P1, P3), ("Share this article",)),
+    ("a short closing sentence in Chinese is body text, as a long Latin one",
+     '<div class="story-body"><p>香港行政长官梁振英在各方压力下就其大宅的违章建筑问题'
+     '到立法会接受质询、并向香港民众道歉、'
+     '梁振英此前承认早在去年参选行政长官之前就已知悉其住宅的违建问题、引发诚信危机。</p>'
+     '<p>梁振英在选举中还击败了曾是自由党党员的前政务司司长唐英年、泛民主派议员们普遍指责梁振英。</p>'
+     '<p>民主党此前计划在星期三对梁振英提出不信任动议。</p><p>分享</p></div>',
+     ("民主党此前计划在星期三对梁振英提出不信任动议。",), ("分享",)),
     ("a comment thread is not the main container",
      f'<div class="article-body"><p>{P1}</p><p>{P3}</p></div><div id="comments">'
      f'<div class="post-text"><p>{P2} {P2} {P2}</p></div></div>',
@@ -168,3 +176,17 @@ def test_broken_json_ld_is_ignored():
             "<title>A page title that is long</title></head><body></body></html>")
     meta = read_page_meta(LexborHTMLParser(html))
     assert meta.titles == {"a page title that is long"} and not meta.authors
+
+
+@pytest.mark.parametrize(
+    ("text", "weight"),
+    [
+        ("The council met.", 16),  # Latin script: one per character
+        ("民主党此前计划", 21),  # hanzi: three each
+        ("会員限定です", 18),  # kanji and kana
+        ("국회가 예산을", 7),  # Hangul is spaced like Latin script: one each
+        ("GDP增长", 9),
+    ],
+)
+def test_text_weight(text, weight):
+    assert text_weight(text) == weight

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Literal
 
 from curation.extract.main_content import extract_main_text
-from curation.extract.text_cleanup import clean_text
+from curation.extract.text_cleanup import clean_text, text_weight
 from curation.extract.trafilatura_text import extract_text
 
 Engine = Literal["fast", "trafilatura"]
@@ -28,7 +28,7 @@ def extract(
     """`(text, engine_used, formulas)` for one page; text is "" when nothing was found."""
     if engine == "fast":
         result = extract_main_text(html, include_tables=include_tables)
-        if len(result.text) >= fallback_below_chars:
+        if text_weight(result.text) >= fallback_below_chars:
             return result.text, "fast", result.formulas
         fallback = extract_text(html, url, include_tables, fast=True) or ""
         if len(fallback) > len(result.text):

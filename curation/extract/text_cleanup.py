@@ -65,14 +65,27 @@ def clean_text(text: str) -> str:
     return "\n".join(lines)
 
 
+# Chinese and Japanese write a word in one to three characters without spaces, where a Latin-script
+# word takes about six with its space: a line of 27 hanzi is a full sentence. Lengths that decide
+# "is this body text" count such a character three times (Hangul is spaced, so it counts once).
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_CHAR_WEIGHT = 3
+
+
+def text_weight(text: str) -> int:
+    """Length of `text` in Latin-script characters: a hanzi or kana counts `CJK_CHAR_WEIGHT`."""
+    return len(text) + (CJK_CHAR_WEIGHT - 1) * len(_CJK.findall(text))
+
+
 _SENTENCE_END = frozenset('.!?:;"\u201c\u201d\u00bb\u3002\uff01\uff1f')
 
 
 def is_content_line(line: str, min_chars: int) -> bool:
     """A line long enough, or a shorter one that ends like a sentence, to be body text."""
     stripped = line.strip()
-    return len(stripped) >= min_chars or (
-        len(stripped) >= 0.6 * min_chars and stripped[-1:] in _SENTENCE_END
+    weight = text_weight(stripped)
+    return weight >= min_chars or (
+        weight >= 0.6 * min_chars and stripped[-1:] in _SENTENCE_END
     )
 
 
