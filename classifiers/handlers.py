@@ -185,22 +185,30 @@ class TransformerHeadsHandler(_DocumentHandler):
         return HeadModels({role: TransformerClassifier(resolve(path, role), encoders=encoders)
                            for role, path in self._heads.items()})
 
-    def score(self, model: HeadModels, docs: Sequence[Document]) -> list[Fields]:
-        # One document per forward pass: padding a batch changes the float sums slightly, and
-        # the score must not depend on which documents a runner happened to batch together.
-        texts = [doc.text or "" for doc in docs]
+    @staticmethod
+    def probabilities(model: HeadModels, texts: Sequence[str]) -> dict[str, list[dict[str, float]]]:
+        """Each head's label probabilities for `texts`, by role, bit-identical for a text whatever
+        its neighbours in `texts` and the torch thread count: the encoder runs on one document at
+        a time (padding a batch to its longest text changes the shapes of the int8 matrix
+        products, and dynamic quantization scales activations per tensor, so per batch), and the
+        head computes each row on its own (`transformer_student.row_logits`)."""
         embedded: dict[int, Any] = {}
-        scores: list[dict[str, float]] = [{} for _ in docs]
-        metadata: list[dict[str, str]] = [{} for _ in docs]
+        probs: dict[str, list[dict[str, float]]] = {}
         for role in sorted(model):
             student = model[role]
             encoder = student.encoder
             if encoder is None:
-                probs = student.predict_probs(texts, batch_size=1)
-            else:
-                if id(encoder) not in embedded:
-                    embedded[id(encoder)] = encoder.embed(texts, batch_size=1)
-                probs = student.probs_from_embeddings(embedded[id(encoder)])
+                probs[role] = student.predict_probs(texts, batch_size=1)
+                continue
+            if id(encoder) not in embedded:
+                embedded[id(encoder)] = encoder.embed(texts, batch_size=1)
+            probs[role] = student.probs_from_embeddings(embedded[id(encoder)])
+        return probs
+
+    def score(self, model: HeadModels, docs: Sequence[Document]) -> list[Fields]:
+        scores: list[dict[str, float]] = [{} for _ in docs]
+        metadata: list[dict[str, str]] = [{} for _ in docs]
+        for role, probs in self.probabilities(model, [doc.text or "" for doc in docs]).items():
             for i, p in enumerate(probs):
                 if role == "topic":
                     topic, score = topic_fields(p)

@@ -158,6 +158,20 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+def row_logits(embeddings: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """`embeddings @ weight.T + bias`, each row computed on its own, in float64, in a fixed order.
+
+    A BLAS matrix product picks its kernel and its summation order by the shape of the whole
+    batch (OpenBLAS: gemv for one row, blocked gemm kernels for more), so one document's logits
+    moved in the last float32 bit with the documents a runner batched beside it (the bundled
+    quality head: 0.84771067 alone, 0.84771073 with one neighbour, 0.84771079 with six;
+    tests/test_classify_determinism.py). An elementwise product and numpy's
+    pairwise sum over the last axis do the same operations for a row whatever the batch, and
+    cost microseconds against the encoder's tens of milliseconds."""
+    products = embeddings.astype(np.float64)[:, None, :] * weight.astype(np.float64)[None, :, :]
+    return products.sum(axis=-1) + bias.astype(np.float64)
+
+
 class TransformerClassifier:
     """A trained transformer student of either kind, loaded from its saved path."""
 
@@ -217,7 +231,7 @@ class TransformerClassifier:
     def probs_from_embeddings(self, embeddings: np.ndarray) -> list[dict[str, float]]:
         """A head's probabilities for embeddings its own encoder computed (`encoder.embed`): what
         lets several heads on one encoder share one forward pass per document."""
-        probs = _softmax(embeddings @ self._weight.T + self._bias)
+        probs = _softmax(row_logits(embeddings, self._weight, self._bias))
         return [{label: float(p) for label, p in zip(self.labels, row, strict=True)} for row in probs]
 
     def predict_probs(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:

@@ -63,11 +63,12 @@ def domain_scores(probs: Mapping[str, float]) -> dict[str, float]:
 
 def topic_fields(probs: Mapping[str, float]) -> tuple[str, float]:
     """The most likely topic (ties to the alphabetically first) and its probability, to 2
-    decimals: the int8 MiniLM head's probability for one document moved by about 1e-6 between
-    runs (0.939792 against 0.939791 in one process, tests/test_progress.py; 0.8040 against
-    0.8041 with 2 worker processes, tests/test_end_to_end.py), and finer digits wrote that
-    into the shards. The cause is not found yet; coarse rounding makes a flip rare, not
-    impossible (see the closing note of 2026-12-03)."""
+    decimals. A probability moved by about 1e-6 between runs (0.8040 against 0.8041 with 2
+    worker processes) because the head's BLAS product summed a row differently by batch size;
+    `transformer_student.row_logits` makes it bit-identical whatever the batch
+    (tests/test_classify_determinism.py). The 2 decimals stay as a margin: a cap per topic
+    needs no finer score, and a coarse score cannot carry a last-bit difference of another
+    encoder build into the shards."""
     topic = min(probs, key=lambda label: (-probs[label], label))
     return topic, round(float(probs[topic]), 2)
 
