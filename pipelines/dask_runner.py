@@ -484,7 +484,7 @@ class CurationDaskRunner(PipelineRunner):
         if address is None:
             cluster = LocalCluster(n_workers=local.dask_local_workers, processes=True,
                                    threads_per_worker=local.dask_threads_per_worker,
-                                   dashboard_address=None)
+                                   dashboard_address=":0")
             address = cluster.scheduler_address
         client = Client(address, **({"timeout": dask_options.timeout}
                                     if isinstance(dask_options.timeout, int) else {}))
