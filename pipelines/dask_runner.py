@@ -480,14 +480,18 @@ class CurationDaskRunner(PipelineRunner):
         dask_options = options.view_as(DaskOptions)
         local = options.view_as(CurationDaskOptions)
         cluster = None
-        address = dask_options.address
-        if address is None:
+        connect: dict[str, Any] = ({"timeout": dask_options.timeout}
+                                   if isinstance(dask_options.timeout, int) else {})
+        if dask_options.address:
+            connect["address"] = dask_options.address
+        elif dask_options.scheduler_file:  # `dask scheduler --scheduler-file` (Slurm, MPI)
+            connect["scheduler_file"] = dask_options.scheduler_file
+        else:
             cluster = LocalCluster(n_workers=local.dask_local_workers, processes=True,
                                    threads_per_worker=local.dask_threads_per_worker,
                                    dashboard_address=":0")
-            address = cluster.scheduler_address
-        client = Client(address, **({"timeout": dask_options.timeout}
-                                    if isinstance(dask_options.timeout, int) else {}))
+            connect["address"] = cluster.scheduler_address
+        client = Client(**connect)
         try:
             threads = sum(client.nthreads().values())
             partitions = dask_options.npartitions or max(2, 2 * threads)
