@@ -26,6 +26,7 @@ distributed = pytest.importorskip("distributed")
 from pipelines.dask_runner import UnsupportedOnDaskError, dask_args, key_hash  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+LIMIT_MS = 300_000  # a hang fails the test instead of stalling the suite
 
 
 class _EvensAtFinish(beam.DoFn):
@@ -110,7 +111,7 @@ def small_run(cluster, tmp_path_factory) -> tuple[Path, dict[str, int]]:
     out = tmp_path_factory.mktemp("dask_small")
     pipeline = small_pipeline(PipelineOptions(dask_args(cluster.scheduler_address, 2, 1, 3)), out)
     result = pipeline.run()
-    result.wait_until_finish()
+    result.wait_until_finish(duration=LIMIT_MS)
     return out, _counters(result)
 
 
@@ -128,7 +129,7 @@ def test_counters_are_committed_once_per_element(small_run):
 def test_without_an_address_the_runner_starts_and_closes_a_local_cluster(tmp_path):
     pipeline = small_pipeline(PipelineOptions(dask_args(None, 1, 1, None)), tmp_path)
     result = pipeline.run()
-    result.wait_until_finish()
+    result.wait_until_finish(duration=LIMIT_MS)
     assert {p.name: json.loads(p.read_text()) for p in tmp_path.glob("*.json")} == EXPECTED
     assert _counters(result) == {"seen": 20}
 
@@ -148,7 +149,7 @@ def test_beams_own_dask_runner_loses_what_ours_keeps(cluster, tmp_path):
         _writer(tmp_path / "odd.json"))
     result = pipeline.run()
     try:
-        result.wait_until_finish()
+        result.wait_until_finish(duration=LIMIT_MS)
     finally:
         result.client.close()  # Beam's runner leaves its client open
     odd = tmp_path / "odd.json"
@@ -176,3 +177,19 @@ def test_a_window_other_than_the_global_one_fails_at_submission(cluster):
          | beam.GroupByKey())
     with pytest.raises(UnsupportedOnDaskError, match=r"WindowInto|window"):
         pipeline.run()
+
+
+def test_a_scheduler_file_finds_a_running_cluster(cluster, tmp_path):
+    scheduler_file = tmp_path / "scheduler.json"
+    with distributed.Client(cluster.scheduler_address) as client:
+        client.write_scheduler_file(str(scheduler_file))
+    options = PipelineOptions([*dask_args(None, 1, 1, 2), f"--dask_scheduler_file={scheduler_file}"])
+    pipeline = beam.Pipeline(options=options)
+    _ = (pipeline | beam.Create([1, 2, 3]) | beam.combiners.ToList()
+         | beam.Map(lambda numbers: [os.getpid(), *numbers])
+         | beam.Map(_writer(tmp_path / "numbers.json")))
+    pipeline.run().wait_until_finish(duration=LIMIT_MS)
+    pid, *numbers = sorted(json.loads((tmp_path / "numbers.json").read_text()), reverse=True)
+    assert sorted(numbers) == [1, 2, 3]
+    with distributed.Client(cluster.scheduler_address) as client:
+        assert pid in client.run(os.getpid).values()  # a worker of the running cluster wrote it
