@@ -1,8 +1,9 @@
 """Beam pipelines on a dask.distributed cluster: `curate run --runner dask` (issue 24).
 
 Beam ships a Dask runner (`apache_beam.runners.dask.dask_runner.DaskRunner`), but on this
-pipeline's graph it loses work. With apache-beam 2.77.0 and dask/distributed 2026.8.0
-(tests/test_dask_runner.py runs each case against it):
+pipeline's graph it loses work. With apache-beam 2.77.0 and dask/distributed 2026.8.0 (the first
+two are run in tests/test_dask_runner.py; the others read from its transform_evaluator.py and
+dask_runner.py):
 - the outputs of a multi-output ParDo share one bag (bags are keyed by the producing transform),
   so a `dropped` output receives every kept document too;
 - only the last transform visited is computed, so every other sink (dead letters, dropped
