@@ -3,12 +3,17 @@
     .venv/bin/python -m benchmarks.pipeline --docs 20000 [--workers 1 2] [--datatrove-python PATH] \
         [--json RUN.json]
     .venv/bin/python -m benchmarks.pipeline --scaling RUN2k.json RUN20k.json   # growth exponents
+    .venv/bin/python -m benchmarks.pipeline --docs 20000 --workers 2 --runner dask   # + Dask rows
 
 1. Builds (or reuses) the corpus of `benchmarks/corpus.py` for (N, seed) under /tmp.
 2. Runs `curate run` on it (a subprocess, the DirectRunner, multi-processing) at each worker
    count, and measures from outside: wall time, CPU seconds of the whole process tree
    (`getrusage(RUSAGE_CHILDREN)`, which counts every descendant that was waited for) and peak RSS
-   of the tree (psutil, the sum over the tree's processes polled every 0.2 s).
+   of the tree (psutil, the sum over the tree's processes polled every 0.2 s), and of its largest
+   process (a worker; for Dask, the worker process without its extraction child).
+   With `--runner dask`, each worker count also runs `curate run --runner dask --dask-workers N`
+   (a LocalCluster of N one-thread worker processes that the run starts), right after the local
+   run, and checks that its shards equal the local run's.
 3. Runs every stage in a plain loop in one process (no Beam): the per-document stages one
    document at a time, the corpus stages through their in-memory references (which the Beam
    transforms are tested equal to). This gives each stage's own docs/s on one core and the share
@@ -53,7 +58,8 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATATROVE = Path("/tmp/dtvenv/bin/python")
-RUNS_DIR = corpus.DEFAULT_ROOT / "runs"
+# CURATION_BENCH_RUNS: another folder for the runs' outputs (two benchmarks at once on one machine)
+RUNS_DIR = Path(os.environ.get("CURATION_BENCH_RUNS", corpus.DEFAULT_ROOT / "runs"))
 # Stages whose cost is the work itself, not the machinery around it.
 WORK_STAGES = ("extract", "langid", "classify")
 # Our stage -> datatrove's steps doing the same job (parts of the step names in its stats.json);
@@ -95,10 +101,12 @@ class Measured:
     stderr: str
     reaped_cpu_s: float = 0.0
     polled_cpu_s: float = 0.0
+    peak_process_mb: float = 0.0
 
 
-def _poll_tree(root: Any, cpu: dict[int, float]) -> int:
-    """The tree's RSS now; records each process's CPU seconds so far in `cpu` (by pid)."""
+def _poll_tree(root: Any, cpu: dict[int, float], rss: dict[int, int] | None = None) -> int:
+    """The tree's RSS now; records each process's CPU seconds so far in `cpu` (by pid), and its
+    peak RSS in `rss`."""
     import psutil
 
     total = 0
@@ -109,7 +117,10 @@ def _poll_tree(root: Any, cpu: dict[int, float]) -> int:
     for proc in procs:
         try:
             with proc.oneshot():
-                total += proc.memory_info().rss
+                now = proc.memory_info().rss
+                total += now
+                if rss is not None:
+                    rss[proc.pid] = max(rss.get(proc.pid, 0), now)
                 times = proc.cpu_times()
                 cpu[proc.pid] = max(cpu.get(proc.pid, 0.0), times.user + times.system)
         except psutil.Error:
@@ -130,6 +141,7 @@ def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None,
                         text=True, env=env, start_new_session=kill_when is not None)
     peak = 0
     polled_cpu: dict[int, float] = {}
+    process_rss: dict[int, int] = {}
     stop = threading.Event()
 
     killed = False
@@ -137,7 +149,7 @@ def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None,
     def poll() -> None:
         nonlocal peak, killed
         while not stop.is_set():
-            peak = max(peak, _poll_tree(proc, polled_cpu))
+            peak = max(peak, _poll_tree(proc, polled_cpu, process_rss))
             if kill_when is not None and not killed and kill_when():
                 killed = True
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -162,7 +174,8 @@ def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None,
     # getrusage counts descendants that were waited for; the poll also sees any that were not
     # (it misses the last 0.2 s of each process). The larger of the two is charged.
     cpu = max(reaped, sum(polled_cpu.values()))
-    return Measured(wall, cpu, peak / 1e6, stdout, stderr, reaped, sum(polled_cpu.values()))
+    return Measured(wall, cpu, peak / 1e6, stdout, stderr, reaped, sum(polled_cpu.values()),
+                    max(process_rss.values(), default=0) / 1e6)
 
 
 # --- ours through Beam ---------------------------------------------------------------------------
@@ -170,18 +183,21 @@ def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None,
 
 def run_ours(folder: Path, workers: int, timeout: float, root: Path = REPO_ROOT,
              name: str = "ours", config: Path | None = None, kill_when: Any = None,
-             out: Path | None = None, fresh: bool = True) -> dict[str, Any]:
-    """`curate run` of the code under `root` (this tree, or `--baseline-root`'s) on `folder`."""
+             out: Path | None = None, fresh: bool = True, runner: str = "direct") -> dict[str, Any]:
+    """`curate run` of the code under `root` (this tree, or `--baseline-root`'s) on `folder`;
+    `runner="dask"`: on a LocalCluster of `workers` processes."""
     out = out or RUNS_DIR / f"{folder.name}-{name}-{workers}w"
     if fresh and out.exists():
         shutil.rmtree(out)
+    placement = (["--runner", "dask", "--dask-workers", str(workers)] if runner == "dask"
+                 else ["--workers", str(workers)])
     cmd = [sys.executable, "-m", "pipelines.cli", "run", "--input", str(folder / "*.warc.gz"),
-           "--output", str(out), "--workers", str(workers),
-           *(["--config", str(config)] if config else [])]
+           "--output", str(out), *placement, *(["--config", str(config)] if config else [])]
     env = {**os.environ, "PYTHONPATH": str(root)}
     m = measure(cmd, timeout, env=env, cwd=root, kill_when=kill_when)
-    result = {"workers": workers, "name": name, "wall_s": m.wall_s, "cpu_s": m.cpu_s,
-              "peak_rss_mb": m.peak_rss_mb, "reaped_cpu_s": m.reaped_cpu_s,
+    result = {"workers": workers, "name": name, "runner": runner, "wall_s": m.wall_s,
+              "cpu_s": m.cpu_s, "peak_rss_mb": m.peak_rss_mb,
+              "peak_process_mb": m.peak_process_mb, "reaped_cpu_s": m.reaped_cpu_s,
               "polled_cpu_s": m.polled_cpu_s, "out": str(out)}
     if kill_when is not None and not (out / "stats.json").exists():
         return {**result, "killed": True}
@@ -443,15 +459,18 @@ def _rate(docs: float, seconds: float) -> float:
 def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None,
                  dt: dict[str, Any] | None, truth: dict[str, Any],
                  baseline: list[dict[str, Any]] | None = None, resume: dict[str, Any] | None = None,
-                 shuffle: dict[str, Any] | None = None) -> None:
+                 shuffle: dict[str, Any] | None = None,
+                 dask: list[dict[str, Any]] | None = None) -> None:
     records = ours[0]["stats"]["stages"]["read"]["seen"]
     print(f"\ncorpus: {n} documents ({truth['kinds']}), {records} records read")
     print("\nEnd to end (records read / seconds):")
     print("| system | wall s | CPU s (reaped / polled) | docs/s wall | docs/s per core (CPU) | peak RSS MB "
-          "| vs datatrove per core |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          "| largest process MB | vs datatrove per core |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     dt_per_core = _rate(records, dt["cpu_s"]) if dt else None
     rows = [(f"ours, curate run, {r['workers']} worker(s)", r) for r in ours]
+    rows += [(f"ours, curate run --runner dask, LocalCluster of {r['workers']} worker(s)", r)
+             for r in dask or []]
     rows += [(f"before (baseline tree), {r['workers']} worker(s)", r) for r in baseline or []]
     if dt:
         rows.append(("datatrove 0.10.1, FineWeb steps + MinHash 1-4, 1 task", dt))
@@ -460,7 +479,12 @@ def print_report(n: int, ours: list[dict[str, Any]], loop: dict[str, Any] | None
         ratio = f"{per_core / dt_per_core:.2f}x" if dt_per_core else "-"
         print(f"| {label} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} ({r.get('reaped_cpu_s', 0):.1f} / "
               f"{r.get('polled_cpu_s', 0):.1f}) | {_rate(records, r['wall_s']):.1f} "
-              f"| {per_core:.1f} | {r['peak_rss_mb']:,.0f} | {ratio} |")
+              f"| {per_core:.1f} | {r['peak_rss_mb']:,.0f} | {r.get('peak_process_mb', 0):,.0f} "
+              f"| {ratio} |")
+    for r in dask or []:
+        print(f"dask {r['workers']}w: stats reconciled: {r['stats']['reconciled']}; stats equal "
+              f"to the local run's: {r['stats_equal']}; shards against the local run: "
+              f"{r['same_as_local']}")
     for r in ours:
         print(f"ours {r['workers']}w output check: {output_truth(r['written'], truth)}; "
               f"stats reconciled: {r['stats']['reconciled']}")
@@ -568,6 +592,9 @@ def main() -> None:
                              "compare the documents and texts both wrote")
     parser.add_argument("--resume", action="store_true",
                         help="also kill a 1-worker run once staging is complete and run it again")
+    parser.add_argument("--runner", choices=("direct", "dask"), default="direct",
+                        help="dask: also run on a Dask LocalCluster at each worker count, right "
+                             "after the local run, and compare")
     parser.add_argument("--no-shuffle-bytes", action="store_true",
                         help="skip counting the shuffled bytes per document")
     parser.add_argument("--loop-child", type=Path, help=argparse.SUPPRESS)
@@ -581,7 +608,8 @@ def main() -> None:
     if args.report:
         saved = json.loads(args.report.read_text())
         print_report(saved["docs"], saved["ours"], saved["loop"], saved["datatrove"], saved["truth"],
-                     saved.get("baseline", []), saved.get("resume"), saved.get("shuffle"))
+                     saved.get("baseline", []), saved.get("resume"), saved.get("shuffle"),
+                     saved.get("dask"))
         return
     RUNS_DIR.mkdir(parents=True, exist_ok=True)
     folder = corpus.build(args.docs, args.seed)
@@ -589,6 +617,7 @@ def main() -> None:
     use_dt = not args.no_datatrove and args.datatrove_python.is_file()
     ours: list[dict[str, Any]] = []
     baseline: list[dict[str, Any]] = []
+    dask: list[dict[str, Any]] = []
     dt: dict[str, Any] | None = None
     keep_staging = RUNS_DIR / "keep_staging.yaml"
     keep_staging.write_text("output:\n  keep_staging: true\n")
@@ -604,6 +633,14 @@ def main() -> None:
                             name="baseline")
             base["same_as_ours"] = compare_outputs(Path(ours[-1]["out"]), Path(base["out"]))
             baseline.append({**base, "folder": folder.name})
+        if args.runner == "dask":
+            print(f"dask, {workers} worker(s) ...", file=sys.stderr, flush=True)
+            run = run_ours(folder, workers, args.timeout, name="dask", config=keep_staging,
+                           runner="dask")
+            run["same_as_local"] = compare_outputs(Path(run["out"]), Path(ours[-1]["out"]))
+            run["stats_equal"] = _without_elapsed(run["stats"]) == _without_elapsed(
+                ours[-1]["stats"])
+            dask.append({**run, "folder": folder.name})
         if i == 0 and use_dt:
             print("datatrove ...", file=sys.stderr, flush=True)
             dt = run_datatrove(folder, args.datatrove_python, args.timeout)
@@ -626,8 +663,13 @@ def main() -> None:
     if args.json:  # before printing, so a run is never lost; `--report` prints it again
         args.json.write_text(json.dumps({"docs": args.docs, "ours": ours, "loop": loop,
                                          "datatrove": dt, "truth": truth, "baseline": baseline,
-                                         "resume": resume, "shuffle": shuffle}, default=str))
-    print_report(args.docs, ours, loop, dt, truth, baseline, resume, shuffle)
+                                         "resume": resume, "shuffle": shuffle, "dask": dask},
+                                        default=str))
+    print_report(args.docs, ours, loop, dt, truth, baseline, resume, shuffle, dask)
+
+
+def _without_elapsed(stats: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in stats.items() if key != "elapsed_s"}
 
 
 if __name__ == "__main__":

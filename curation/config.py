@@ -648,10 +648,24 @@ class DataflowConfig(_Strict):
     max_num_workers: int | None = Field(default=None, ge=1)
 
 
+class DaskConfig(_Strict):
+    """A dask.distributed cluster (pipelines/dask_runner.py). With no `address` the run starts a
+    `LocalCluster` of `workers` processes and closes it at the end; with one (`tcp://host:8786`,
+    e.g. a dask-jobqueue SLURMCluster's) it runs there and leaves the cluster up. `partitions`
+    is how many pieces each shuffle and the input file list are cut into (default: twice the
+    cluster's worker threads); it changes speed and memory per task, never the output."""
+
+    address: str | None = None
+    workers: int = Field(default=2, ge=1)
+    threads_per_worker: int = Field(default=1, ge=1)
+    partitions: int | None = Field(default=None, ge=1)
+
+
 class RunnerConfig(_Strict):
-    name: Literal["direct", "dataflow"] = "direct"
+    name: Literal["direct", "dataflow", "dask"] = "direct"
     direct: DirectRunnerConfig = DirectRunnerConfig()
     dataflow: DataflowConfig = DataflowConfig()
+    dask: DaskConfig = DaskConfig()
 
 
 class Config(_Strict):

@@ -1,7 +1,8 @@
 """`curate`: the command line.
 
-    curate run   [--config FILE] [--input PATHS...] [--output DIR] [--runner direct|dataflow]
+    curate run   [--config FILE] [--input PATHS...] [--output DIR] [--runner direct|dataflow|dask]
                  [--workers N] [--limit N] [--allow-empty] [--overwrite]
+                 [--dask-address tcp://HOST:8786] [--dask-workers N]
                  [--dry-run --job-json FILE] [Dataflow and Beam flags...]
     curate stage NAME --input IN.jsonl --output OUT.jsonl [--keep-dropped] [--config FILE]
     curate report OUT_DIR [--output FILE] [--sample-docs N]
@@ -67,6 +68,9 @@ PipelineOptions unchanged (e.g. --num_workers, --service_account_email).
 examples:
   curate run                                  # the bundled sample into ./out
   curate run --input 'crawl/*.warc.gz' --output out --workers 2 --limit 1000
+  curate run --runner dask --dask-workers 2    # the sample on a 2-process LocalCluster
+  curate run --runner dask --dask-address tcp://scheduler:8786 --input 'crawl/*.warc.gz' \\
+             --output /shared/out               # an existing cluster (Slurm, Kubernetes): README
   curate run --runner dataflow --project P --region us-central1 --temp_location gs://B/tmp \\
              --sdk_container_image IMAGE --input 'gs://B/warc/*.warc.gz' --output gs://B/out
 """
@@ -133,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="YAML config file (default: built-in defaults)")
     run.add_argument("--input", nargs="+", help="input files, directories or globs")
     run.add_argument("--output", help="output directory (local, gs:// or s3://)")
-    run.add_argument("--runner", choices=("direct", "dataflow"))
+    run.add_argument("--runner", choices=("direct", "dataflow", "dask"))
     run.add_argument("--workers", type=int, help="local worker processes (multi_processing mode)")
     run.add_argument("--limit", type=int, metavar="N",
                      help="stop after the first N records (files in name order): a first look")
@@ -146,6 +150,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="Dataflow only: build the job description offline, do not submit")
     run.add_argument("--job-json", default="dataflow_job.json",
                      help="where --dry-run writes the job description (default: %(default)s)")
+    dask = run.add_argument_group(
+        "Dask (with --runner dask; also under runner.dask in the config)")
+    dask.add_argument("--dask-address", metavar="ADDRESS",
+                      help="scheduler of a running dask.distributed cluster, e.g. tcp://host:8786 "
+                           "(default: start a LocalCluster for the run and close it at the end)")
+    dask.add_argument("--dask-workers", type=int, metavar="N",
+                      help="worker processes of that LocalCluster (default: 2)")
     dataflow = run.add_argument_group(
         "Google Cloud Dataflow (with --runner dataflow; each can also be set under runner.dataflow "
         "in the config)")
@@ -240,6 +251,10 @@ def _config(args: argparse.Namespace) -> Config:
             overrides["output.dir"] = args.output
         if args.runner:
             overrides["runner.name"] = args.runner
+        if args.dask_address:
+            overrides["runner.dask.address"] = args.dask_address
+        if args.dask_workers:
+            overrides["runner.dask.workers"] = args.dask_workers
         if args.workers:
             overrides["runner.direct.num_workers"] = args.workers
             overrides["runner.direct.running_mode"] = (

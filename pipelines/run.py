@@ -3,6 +3,8 @@
 
 Local runs use Beam's DirectRunner (`in_memory`, or `multi_processing` with one process per core).
 Dataflow runs use the same graph; `dry_run=True` builds the full job description offline instead.
+Dask runs (`runner.name: dask`) use the same graph on a dask.distributed cluster, a LocalCluster
+the run starts and closes or a scheduler at `runner.dask.address` (pipelines/dask_runner.py).
 With `progress=True` a local run draws live counters (pipelines/progress.py) and a Dataflow run
 prints its job page, where the same counters show.
 
@@ -96,6 +98,11 @@ def beam_options(config: Config, extra_args: Sequence[str] = ()) -> PipelineOpti
             f"--direct_num_workers={runner.direct.num_workers}",
             f"--direct_running_mode={runner.direct.running_mode}",
         ]
+    elif runner.name == "dask":
+        from pipelines.dask_runner import dask_args
+
+        dask = runner.dask
+        args = dask_args(dask.address, dask.workers, dask.threads_per_worker, dask.partitions)
     else:
         args = ["--runner=DataflowRunner", "--sdk_location=container"]
         for field, value in runner.dataflow.model_dump().items():

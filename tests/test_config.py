@@ -26,7 +26,7 @@ def test_shipped_dataflow_config_is_valid():
         ({"stages": {"langid": {"min_score": 1.5}}},
          "stages.langid.min_score: Input should be less than or equal to 1"),
         ({"stages": {"langid": {"thresholds": {"english!": 0.5}}}}, "ISO 639 codes"),
-        ({"runner": {"name": "spark"}}, "runner.name: Input should be 'direct' or 'dataflow'"),
+        ({"runner": {"name": "spark"}}, "runner.name: Input should be 'direct', 'dataflow' or 'dask'"),
         ({"output": {"docs_per_shard": 0}},
          "output.docs_per_shard: Input should be greater than or equal to 1"),
     ],

