@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import distributed
 import pytest
 
-distributed = pytest.importorskip("distributed")
+from tests.dask_cluster import two_process_cluster
 
 CURATE = [sys.executable, "-m", "pipelines.cli"]
 RUN_LIMIT_S = 600
@@ -68,12 +69,8 @@ def local_run(tmp_path_factory, config_file) -> Path:
 
 @pytest.fixture
 def cluster() -> Iterator[Any]:
-    local = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                     dashboard_address=":0")
-    try:
+    with two_process_cluster() as local:
         yield local
-    finally:
-        local.close(timeout=60)
 
 
 def assert_same_output(dask_out: Path, local_out: Path) -> None:

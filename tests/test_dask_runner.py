@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
+import distributed
 import pytest
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
@@ -21,9 +22,8 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.transforms.window import FixedWindows, GlobalWindows
 
-distributed = pytest.importorskip("distributed")
-
-from pipelines.dask_runner import UnsupportedOnDaskError, dask_args, key_hash  # noqa: E402
+from pipelines.dask_runner import UnsupportedOnDaskError, dask_args, key_hash
+from tests.dask_cluster import two_process_cluster
 
 REPO = Path(__file__).resolve().parent.parent
 LIMIT_MS = 300_000  # a hang fails the test instead of stalling the suite
@@ -93,12 +93,8 @@ EXPECTED = {  # sink file -> what it must hold
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
-    local = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                     dashboard_address=":0")
-    try:
+    with two_process_cluster() as local:
         yield local
-    finally:
-        local.close(timeout=60)
 
 
 def _counters(result: Any) -> dict[str, int]:
