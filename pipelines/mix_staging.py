@@ -31,7 +31,6 @@ that one, so a failed attempt's file is never read.
 
 from __future__ import annotations
 
-import io
 import os
 import uuid
 from collections.abc import Iterable, Iterator
@@ -55,6 +54,7 @@ from pipelines.write import (
     NumberFilledShards,
     WriteShardFileFn,
     join_path,
+    parquet_bytes,
     shard_row,
     write_bytes,
 )
@@ -185,9 +185,7 @@ class _WritePartsFn(beam.DoFn):
                     ) -> tuple[ShardKey, str]:
         part = part_name(name, shard, sequence)
         table = pa.Table.from_pylist(rows, schema=SHARD_SCHEMA)
-        sink = io.BytesIO()
-        pq.write_table(table, sink, compression="zstd")
-        write_bytes(join_path(self._folder, PARTS_DIR, part), sink.getvalue())
+        write_bytes(join_path(self._folder, PARTS_DIR, part), parquet_bytes(table))
         return shard, part
 
 

@@ -90,6 +90,13 @@ class _AssignShardFn(beam.DoFn):
         yield (category, _bucket(doc.id, num_shards), num_shards), row
 
 
+def parquet_bytes(table: pa.Table) -> bytes:
+    """`table` as one zstd-compressed Parquet file, the encoding of every shard and part."""
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
 class WriteShardFileFn(beam.DoFn):
     """Writes one shard; counts `kept` (unless `count_kept` is off) and `docs.<category>` and
     `text_bytes.<category>` in `stage`'s namespace. With `tokens_score`, the summary and a
@@ -115,11 +122,10 @@ class WriteShardFileFn(beam.DoFn):
     def write_table(self, category: str, index: int, num_shards: int, table: pa.Table
                     ) -> dict[str, Any]:
         """Writes `table` (rows in shard order, `SHARD_SCHEMA`) as one shard; its summary."""
-        buffer = io.BytesIO()
-        pq.write_table(table, buffer, compression="zstd")
+        data = parquet_bytes(table)
         name = f"part-{index:05d}-of-{num_shards:05d}.parquet"
         path = join_path(self._output_dir, self._subdir, category, name)
-        write_bytes(path, buffer.getvalue())
+        write_bytes(path, data)
         text_bytes = pc.sum(pc.binary_length(table["text"])).as_py() or 0
         if self._count_kept:
             self._counters.kept(table.num_rows)
@@ -130,7 +136,7 @@ class WriteShardFileFn(beam.DoFn):
             "path": f"{self._subdir}/{category}/{name}",
             "docs": table.num_rows,
             "text_bytes": text_bytes,
-            "file_bytes": len(buffer.getvalue()),
+            "file_bytes": len(data),
         }
         if self._tokens_score is not None:
             tokens = sum(int(entry["value"]) for scores in table["scores"].to_pylist()
