@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,24 +20,12 @@ from typing import Any
 import distributed
 import pytest
 
+from tests.conftest import RUN_LIMIT_S, curate_run
 from tests.dask_cluster import two_process_cluster
 
-CURATE = [sys.executable, "-m", "pipelines.cli"]
-RUN_LIMIT_S = 600
-CONFIG = ("output:\n  docs_per_shard: 10\n  dropped_samples_per_reason: 3\n"
-          "stages:\n  mix:\n    tokens_per_shard: 3000\n")
 # every file a run writes whose bytes must not depend on the runner
 COMPARED = ("shards/*/*.parquet", "shards/index.json", "dropped/*/*.jsonl", "errors/*/*.jsonl",
             "mix.json")
-
-
-def curate_run(out: Path, config: Path, *flags: str) -> None:
-    completed = subprocess.run(
-        [*CURATE, "run", "--config", str(config), "--output", str(out), *flags],
-        capture_output=True, text=True, timeout=RUN_LIMIT_S,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "accounting reconciled: True" in completed.stdout
 
 
 def written(out: Path) -> dict[str, bytes]:
@@ -54,21 +40,19 @@ def stats_without_time(out: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def config_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("dask_config") / "small_shards.yaml"
-    path.write_text(CONFIG)
-    return path
+def config_file(small_shards_config) -> Path:
+    return small_shards_config
 
 
 @pytest.fixture(scope="module")
-def local_run(tmp_path_factory, config_file) -> Path:
-    out = tmp_path_factory.mktemp("dask_e2e") / "local"
-    curate_run(out, config_file, "--workers", "1")
-    return out
+def local_run(sample_run_one_worker) -> Path:
+    """The DirectRunner's run of the sample with the same config (shared with test_end_to_end)."""
+    return sample_run_one_worker
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
+    """One cluster for both tests (the kill test's nanny replaces the worker it loses)."""
     with two_process_cluster() as local:
         yield local
 

@@ -3,26 +3,14 @@ across reruns and worker counts. Runs go through the real CLI in a subprocess wi
 so a hang of the multi-process runner fails the test instead of stalling the suite."""
 
 import json
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from curation.categories import CATEGORIES
-
-CURATE = [sys.executable, "-m", "pipelines.cli"]
-RUN_LIMIT_S = 600
-
-
-def curate_run(out: Path, config: Path, workers: int) -> None:
-    completed = subprocess.run(
-        [*CURATE, "run", "--config", str(config), "--output", str(out), "--workers", str(workers)],
-        capture_output=True, text=True, timeout=RUN_LIMIT_S,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "accounting reconciled: True" in completed.stdout
+from tests.conftest import curate_run
 
 
 def shard_bytes(out: Path) -> dict[str, bytes]:
@@ -30,23 +18,18 @@ def shard_bytes(out: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    config = root / "small_shards.yaml"
-    config.write_text("output:\n  docs_per_shard: 10\n  dropped_samples_per_reason: 3\n"
-                      "stages:\n  mix:\n    tokens_per_shard: 3000\n")
-    outs = {}
-    for name, workers in (("one_a", 1), ("one_b", 1), ("two_a", 2), ("two_b", 2)):
-        outs[name] = root / name
-        curate_run(outs[name], config, workers)
-    return outs
+def runs(tmp_path_factory, sample_run_one_worker, small_shards_config):
+    """One worker (shared with the Dask test) and two workers; the rerun is
+    test_a_second_run_replaces_its_own_files_and_keeps_the_users."""
+    two = tmp_path_factory.mktemp("e2e") / "two_a"
+    curate_run(two, small_shards_config, "--workers", "2")
+    return {"one_a": sample_run_one_worker, "two_a": two, "config": small_shards_config}
 
 
-def test_reruns_and_worker_counts_give_byte_identical_shards(runs):
+def test_worker_counts_give_byte_identical_shards(runs):
     reference = shard_bytes(runs["one_a"])
     assert len(reference) > 2
-    for name in ("one_b", "two_a", "two_b"):
-        assert shard_bytes(runs[name]) == reference, name
+    assert shard_bytes(runs["two_a"]) == reference
 
 
 def test_stats_reconcile_for_every_stage(runs):
@@ -125,14 +108,19 @@ def test_dropped_samples_are_bounded_and_name_their_reason(runs):
 
 
 def test_a_second_run_replaces_its_own_files_and_keeps_the_users(runs, tmp_path):
-    before = sorted(p.name for p in (runs["one_b"] / "shards").rglob("*.parquet"))
-    foreign = runs["one_b"] / "shards" / "general" / "part-09999-of-09999.parquet"
+    """A rerun into a finished run's directory (here the two-worker run's, rerun with one worker)
+    writes the same bytes over its own files and leaves a file it did not write."""
+    out = tmp_path / "rerun"
+    shutil.copytree(runs["two_a"], out)
+    before = sorted(p.name for p in (out / "shards").rglob("*.parquet"))
+    foreign = out / "shards" / "general" / "part-09999-of-09999.parquet"
     foreign.write_bytes(b"not written by curate")  # not in the manifest: a rerun must not delete it
-    config = runs["one_b"].parent / "small_shards.yaml"
-    curate_run(runs["one_b"], config, 1)
+    curate_run(out, runs["config"], "--workers", "1")
     assert foreign.read_bytes() == b"not written by curate"
-    after = sorted(p.name for p in (runs["one_b"] / "shards").rglob("*.parquet") if p != foreign)
+    foreign.unlink()
+    after = sorted(p.name for p in (out / "shards").rglob("*.parquet"))
     assert after == before
+    assert shard_bytes(out) == shard_bytes(runs["one_a"])  # a rerun gives the same bytes
 
 
 def test_broken_input_becomes_dead_letters_and_still_reconciles(tmp_path):
